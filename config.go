@@ -1,0 +1,154 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// config is everything an operator can set. Each field comes from an
+// environment variable, and a flag of the same name overrides it.
+type config struct {
+	Addr          string
+	DataDir       string
+	BaseURL       string
+	SessionSecret string
+	Signup        string
+	LogLevel      string
+	LogFormat     string
+}
+
+// setting documents one configuration knob for --help and the README.
+type setting struct {
+	flag, env, def, help string
+	dst                  *string
+}
+
+func (c *config) settings() []setting {
+	return []setting{
+		{"addr", "WABADESK_ADDR", "127.0.0.1:8080", "host:port to listen on", &c.Addr},
+		{"data-dir", "WABADESK_DATA_DIR", "data", "directory for the SQLite database and generated secrets", &c.DataDir},
+		{"base-url", "WABADESK_BASE_URL", "", "public URL of this server, used in links and webhooks (default http://<addr>)", &c.BaseURL},
+		{"session-secret", "WABADESK_SESSION_SECRET", "", "32+ character secret for session cookies (default: generated into <data-dir>/session.key)", &c.SessionSecret},
+		{"signup", "WABADESK_SIGNUP", "open", "who may create an organisation: open (anyone) or invite (only the first visitor; then by invite)", &c.Signup},
+		{"log-level", "WABADESK_LOG_LEVEL", "info", "debug, info, warn or error", &c.LogLevel},
+		{"log-format", "WABADESK_LOG_FORMAT", "text", "text or json", &c.LogFormat},
+	}
+}
+
+// loadConfig reads the environment, then flags, then validates. Errors are
+// written for a person at a terminal.
+func loadConfig(args []string, getenv func(string) string, out io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("wabadesk", flag.ContinueOnError)
+	fs.SetOutput(out)
+	for _, s := range c.settings() {
+		def := s.def
+		if v := getenv(s.env); v != "" {
+			def = v
+		}
+		fs.StringVar(s.dst, s.flag, def, s.help)
+	}
+	fs.Usage = func() { usage(out, c.settings()) }
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q (run with --help)", fs.Arg(0))
+	}
+	return c, c.validate()
+}
+
+func usage(out io.Writer, settings []setting) {
+	fmt.Fprintln(out, "wabadesk: WhatsApp onboarding desk for Sinch resellers.")
+	fmt.Fprintln(out, "\nUsage:\n  wabadesk [flags]            run the web app\n  wabadesk sandbox [flags]    run only the Sinch sandbox API (see: wabadesk sandbox --help)")
+	fmt.Fprintln(out, "\nEvery flag can also be set by its environment variable; the flag wins.")
+	for _, s := range settings {
+		def := s.def
+		if def == "" {
+			def = "-"
+		}
+		fmt.Fprintf(out, "\n  --%s  (%s, default %s)\n      %s\n", s.flag, s.env, def, s.help)
+	}
+}
+
+func (c *config) validate() error {
+	var errs []error
+	host, port, err := net.SplitHostPort(c.Addr)
+	if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+		errs = append(errs, fmt.Errorf("addr %q: use host:port, like 127.0.0.1:8080", c.Addr))
+	}
+	if c.BaseURL == "" {
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "127.0.0.1"
+		}
+		c.BaseURL = "http://" + net.JoinHostPort(host, port)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+		errs = append(errs, fmt.Errorf("base-url %q: use an absolute http(s) URL, like https://desk.example.com", c.BaseURL))
+	}
+	if c.Signup != "open" && c.Signup != "invite" {
+		errs = append(errs, fmt.Errorf("signup %q: use open or invite", c.Signup))
+	}
+	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel) {
+		errs = append(errs, fmt.Errorf("log-level %q: use debug, info, warn or error", c.LogLevel))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("log-format %q: use text or json", c.LogFormat))
+	}
+	if err := checkWritableDir(c.DataDir); err != nil {
+		errs = append(errs, fmt.Errorf("data-dir %q is not a writable directory: %w", c.DataDir, err))
+	} else if c.SessionSecret == "" {
+		c.SessionSecret, err = secretFile(filepath.Join(c.DataDir, "session.key"))
+		errs = append(errs, err)
+	}
+	if len(c.SessionSecret) < 32 {
+		errs = append(errs, fmt.Errorf("session-secret is too short: use at least 32 characters (or leave it empty to generate one)"))
+	}
+	return errors.Join(errs...)
+}
+
+// checkWritableDir creates dir if needed and proves we can write into it.
+func checkWritableDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".probe-*")
+	if err != nil {
+		return err
+	}
+	f.Close()
+	return os.Remove(f.Name())
+}
+
+// secretFile returns the secret kept in path, generating a random one (0600)
+// on first run so nobody has to invent it.
+func secretFile(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		return strings.TrimSpace(string(b)), nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return "", fmt.Errorf("read %s: %w", path, err)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	secret := hex.EncodeToString(raw)
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return "", fmt.Errorf("write %s: %w", path, err)
+	}
+	return secret, nil
+}

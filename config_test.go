@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestConfigDefaultsGenerateAndKeepSecret(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	cfg, err := loadConfig([]string{"--data-dir", dir}, env(nil), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Addr != "127.0.0.1:8080" || cfg.BaseURL != "http://127.0.0.1:8080" {
+		t.Fatalf("defaults: addr %q base %q", cfg.Addr, cfg.BaseURL)
+	}
+	info, err := os.Stat(filepath.Join(dir, "session.key"))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("secret file: %v %v", info, err)
+	}
+	again, _ := loadConfig([]string{"--data-dir", dir}, env(nil), &bytes.Buffer{})
+	if again.SessionSecret != cfg.SessionSecret || len(cfg.SessionSecret) < 32 {
+		t.Fatal("the generated secret was not kept between runs")
+	}
+}
+
+func TestConfigFlagOverridesEnv(t *testing.T) {
+	cfg, err := loadConfig([]string{"--addr", "127.0.0.1:9999"},
+		env(map[string]string{"WABADESK_ADDR": "127.0.0.1:7777", "WABADESK_DATA_DIR": t.TempDir(), "WABADESK_SIGNUP": "invite"}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Addr != "127.0.0.1:9999" || cfg.Signup != "invite" {
+		t.Fatalf("addr %q signup %q", cfg.Addr, cfg.Signup)
+	}
+}
+
+func TestConfigValidationMessages(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o600)
+	_, err := loadConfig([]string{"--addr", "nonsense", "--data-dir", file, "--session-secret", "short",
+		"--signup", "maybe", "--base-url", "ftp://x", "--log-level", "loud"}, env(nil), &bytes.Buffer{})
+	if err == nil {
+		t.Fatal("bad configuration accepted")
+	}
+	for _, want := range []string{"addr \"nonsense\"", "data-dir", "session-secret is too short", "signup \"maybe\"", "base-url", "log-level"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("message lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+func TestHelpListsEveryVariable(t *testing.T) {
+	var out bytes.Buffer
+	_, err := loadConfig([]string{"--help"}, env(nil), &out)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("err = %v", err)
+	}
+	var c config
+	for _, s := range c.settings() {
+		if !strings.Contains(out.String(), s.env) || !strings.Contains(out.String(), "--"+s.flag) {
+			t.Errorf("--help lacks %s / --%s", s.env, s.flag)
+		}
+	}
+}

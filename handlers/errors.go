@@ -1,0 +1,93 @@
+package handlers
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"wabadesk/models"
+	"wabadesk/views"
+)
+
+// Errors of the HTTP layer itself.
+var (
+	errCSRF       = errors.New("csrf token missing or wrong")
+	errInviteGone = errors.New("invite no longer usable")
+)
+
+// problem is how one kind of error is shown.
+type problem struct {
+	status  int
+	heading string
+	message string
+}
+
+// errorTable maps every error kind to the page users see. It is the only
+// place that decides statuses; anything not listed is a 500.
+var errorTable = []struct {
+	kind error
+	problem
+}{
+	{models.ErrNotFound, problem{http.StatusNotFound, "Page not found", "We could not find that page. The link may be wrong, or what it pointed to was removed."}},
+	{models.ErrForbidden, problem{http.StatusForbidden, "Not allowed", "Your role does not allow this. Ask an owner of your organisation if you need it."}},
+	{models.ErrConflict, problem{http.StatusConflict, "Already changed", "Someone else changed this at the same time. Reload the page and try again."}},
+	{errCSRF, problem{http.StatusForbidden, "This form has expired", "For your security the form could not be accepted. Go back, reload the page and try again."}},
+	{errInviteGone, problem{http.StatusGone, "This invite link no longer works", "It was already used, revoked or has expired. Ask the person who invited you for a new link."}},
+}
+
+var httpProblems = map[int]problem{
+	http.StatusNotFound:              {http.StatusNotFound, "Page not found", "We could not find that page. The link may be wrong, or what it pointed to was removed."},
+	http.StatusMethodNotAllowed:      {http.StatusMethodNotAllowed, "Not possible here", "That action is not available on this page."},
+	http.StatusRequestEntityTooLarge: {http.StatusRequestEntityTooLarge, "Too much data", "What you sent is larger than we accept. Try a smaller file or less text."},
+	http.StatusTooManyRequests:       {http.StatusTooManyRequests, "Slow down", "Too many attempts in a short time. Wait a minute and try again."},
+	http.StatusBadRequest:            {http.StatusBadRequest, "Something is wrong with that request", "Go back, reload the page and try again."},
+}
+
+var internalProblem = problem{http.StatusInternalServerError, "Something went wrong", "We could not finish this. It has been logged; please try again in a moment."}
+
+// classify finds the problem for err; the bool says whether it is expected
+// (not worth an error log line).
+func classify(err error) (problem, bool) {
+	for _, row := range errorTable {
+		if errors.Is(err, row.kind) {
+			return row.problem, true
+		}
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		if p, ok := httpProblems[he.Code]; ok {
+			return p, true
+		}
+		if he.Code < 500 {
+			return problem{he.Code, http.StatusText(he.Code), "Go back and try again."}, true
+		}
+	}
+	return internalProblem, false
+}
+
+// handleError is Echo's one error handler: it logs unexpected errors once,
+// with the request ID, and shows a page we wrote. Raw errors never reach users.
+func (h *Handler) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	p, expected := classify(err)
+	if !expected {
+		h.log.Error("request failed", slog.String("request_id", requestID(c)),
+			slog.String("method", c.Request().Method), slog.String("path", c.Request().URL.Path),
+			slog.String("error", err.Error()))
+	}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(p.status)
+		return
+	}
+	if err := render(c, p.status, views.ErrorPage(h.page(c, p.heading, ""), p.status, p.heading, p.message)); err != nil {
+		_ = c.String(p.status, p.heading)
+	}
+}
+
+func requestID(c echo.Context) string {
+	return c.Response().Header().Get(echo.HeaderXRequestID)
+}

@@ -1,0 +1,155 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/crypto/bcrypt"
+
+	"wabadesk/handlers"
+	"wabadesk/models"
+)
+
+// testApp is the whole application on a real SQLite file behind a real
+// HTTP server, built with the same constructor main uses.
+type testApp struct {
+	t     *testing.T
+	srv   *httptest.Server
+	store *models.Store
+}
+
+type handlersConfig = handlers.Config
+
+type appOption func(*handlersConfig)
+
+func mustApp(t *testing.T, opts ...appOption) *testApp {
+	t.Helper()
+	db, err := models.OpenSQLite(filepath.Join(t.TempDir(), "test.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := models.NewStore(db)
+	store.PasswordCost = bcrypt.MinCost
+	if err := store.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	cfg := handlers.Config{SessionSecret: []byte("test-secret-test-secret-test-secret!"), SignupOpen: true}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	app := &testApp{t: t, store: store}
+	app.srv = httptest.NewServer(nil)
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = app.srv.URL
+	}
+	app.srv.Config.Handler = handlers.New(store, cfg)
+	t.Cleanup(func() { app.srv.Close(); store.Close() })
+	return app
+}
+
+// browser is one person with their own cookie jar.
+type browser struct {
+	t      *testing.T
+	app    *testApp
+	client *http.Client
+}
+
+func (a *testApp) browser() *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: a.t, app: a, client: &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// response is a finished request with its parsed HTML.
+type response struct {
+	status int
+	header http.Header
+	doc    *goquery.Document
+}
+
+func (r response) location() string { return r.header.Get("Location") }
+
+// text is the trimmed text of the first match of sel.
+func (r response) text(sel string) string { return strings.TrimSpace(r.doc.Find(sel).First().Text()) }
+
+func (b *browser) do(req *http.Request) response {
+	b.t.Helper()
+	res, err := b.client.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	doc, err := goquery.NewDocumentFromReader(res.Body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return response{status: res.StatusCode, header: res.Header, doc: doc}
+}
+
+func (b *browser) get(path string) response {
+	req, _ := http.NewRequest(http.MethodGet, b.app.srv.URL+path, nil)
+	return b.do(req)
+}
+
+// csrf returns the token the browser's forms would carry.
+func (b *browser) csrf() string {
+	u, _ := url.Parse(b.app.srv.URL)
+	for i := 0; i < 2; i++ {
+		for _, c := range b.client.Jar.Cookies(u) {
+			if c.Name == "wabadesk_csrf" {
+				return c.Value
+			}
+		}
+		b.get("/login") // any page hands out the token cookie
+	}
+	b.t.Fatal("no CSRF cookie")
+	return ""
+}
+
+// post submits a form the way the browser would, CSRF token included.
+func (b *browser) post(path string, form url.Values) response {
+	form.Set("_csrf", b.csrf())
+	return b.postRaw(path, form)
+}
+
+// postRaw submits exactly form, without adding a token.
+func (b *browser) postRaw(path string, form url.Values) response {
+	req, _ := http.NewRequest(http.MethodPost, b.app.srv.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+// mustSignup creates an organisation and leaves b logged in as its owner.
+func (b *browser) mustSignup(org, email string) {
+	b.t.Helper()
+	r := b.post("/signup", url.Values{"organisation_name": {org}, "name": {"Owner of " + org},
+		"email": {email}, "password": {"correct horse battery"}})
+	if r.status != http.StatusSeeOther {
+		b.t.Fatalf("signup %s: status %d, errors %q", org, r.status, r.text(".error, [data-testid=form-error]"))
+	}
+}
+
+// mustLogin logs b in.
+func (b *browser) mustLogin(email, password string) {
+	b.t.Helper()
+	r := b.post("/login", url.Values{"email": {email}, "password": {password}})
+	if r.status != http.StatusSeeOther {
+		b.t.Fatalf("login %s: status %d", email, r.status)
+	}
+}
+
+func expectStatus(t *testing.T, r response, want int) {
+	t.Helper()
+	if r.status != want {
+		t.Fatalf("status %d, want %d; page: %q", r.status, want, r.text("main"))
+	}
+}

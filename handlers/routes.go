@@ -1,0 +1,82 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"wabadesk/models"
+)
+
+// access says who may call a route.
+type access int
+
+const (
+	public   access = iota // anyone, logged in or not
+	loggedIn               // any staff member (viewer and up)
+	agent                  // agents, admins, owners
+	admin                  // admins and owners
+	owner                  // owners only
+)
+
+// minRole is the role an access level requires.
+func (a access) minRole() models.Role {
+	switch a {
+	case agent:
+		return models.RoleAgent
+	case admin:
+		return models.RoleAdmin
+	case owner:
+		return models.RoleOwner
+	}
+	return models.RoleViewer
+}
+
+// route is one line of the route table.
+type route struct {
+	method  string
+	path    string
+	handler echo.HandlerFunc
+	access  access
+}
+
+// routes is THE route table: every URL of the application and who may use it.
+func (h *Handler) routes() []route {
+	return []route{
+		{http.MethodGet, "/healthz", h.healthz, public},
+		{http.MethodGet, "/readyz", h.readyz, public},
+
+		{http.MethodGet, "/", h.home, public},
+		{http.MethodGet, "/signup", h.newSignup, public},
+		{http.MethodPost, "/signup", h.createSignup, public},
+		{http.MethodGet, "/login", h.newLogin, public},
+		{http.MethodPost, "/login", h.createLogin, public},
+		{http.MethodPost, "/logout", h.logout, public},
+		{http.MethodGet, "/invites/:token", h.showInvite, public},
+		{http.MethodPost, "/invites/:token", h.acceptInvite, public},
+
+		{http.MethodGet, "/account", h.showAccount, loggedIn},
+		{http.MethodPost, "/account/password", h.updatePassword, loggedIn},
+
+		{http.MethodGet, "/staff", h.listStaff, loggedIn},
+		{http.MethodPost, "/staff/invites", h.createInvite, admin},
+		{http.MethodPost, "/staff/invites/:id/delete", h.deleteInvite, admin},
+		{http.MethodPost, "/staff/:id/delete", h.deleteStaff, admin},
+	}
+}
+
+// register adds every route with the middleware its access level needs.
+func (h *Handler) register(e *echo.Echo) {
+	for _, r := range h.routes() {
+		switch r.access {
+		case public:
+			if r.path == "/healthz" || r.path == "/readyz" {
+				e.Add(r.method, r.path, r.handler)
+				continue
+			}
+			e.Add(r.method, r.path, r.handler, h.loadUser)
+		default:
+			e.Add(r.method, r.path, r.handler, h.loadUser, h.require(r.access.minRole()))
+		}
+	}
+}

@@ -1,0 +1,98 @@
+// Package handlers is wabadesk's HTTP layer: the route table, one file per
+// resource, sessions, CSRF, rendering and the one error handler.
+//
+// It may import views, models, provisioning and static; never the other way
+// round. Handlers parse, call the Store, and render or redirect; they never
+// build SQL.
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gorilla/sessions"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"wabadesk/models"
+	"wabadesk/static"
+)
+
+// Config is what the HTTP layer needs from main's configuration.
+type Config struct {
+	// BaseURL is the public address, used in links we hand out and to decide
+	// whether cookies are Secure.
+	BaseURL string
+	// SessionSecret signs and encrypts the session cookie (32+ bytes).
+	SessionSecret []byte
+	// SignupOpen lets anyone create an organisation; otherwise only the very
+	// first visitor may, and everyone else comes by invite.
+	SignupOpen bool
+	Logger     *slog.Logger
+}
+
+// Handler holds the dependencies every handler method uses.
+type Handler struct {
+	store    *models.Store
+	cfg      Config
+	sessions *sessions.CookieStore
+	log      *slog.Logger
+	secure   bool
+}
+
+// New builds the whole HTTP application; main and the tests both use it.
+func New(store *models.Store, cfg Config) *echo.Echo {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	secure := strings.HasPrefix(cfg.BaseURL, "https://")
+	h := &Handler{store: store, cfg: cfg, log: cfg.Logger, secure: secure,
+		sessions: newSessionStore(cfg.SessionSecret, secure)}
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = h.handleError
+	e.IPExtractor = echo.ExtractIPDirect() // no proxy is trusted unless configured
+	e.Use(
+		middleware.RequestID(),
+		h.requestLogger(),
+		middleware.Recover(),
+		middleware.BodyLimit("1M"),
+		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}),
+		middleware.CSRFWithConfig(middleware.CSRFConfig{
+			TokenLookup:    "form:_csrf,header:X-CSRF-Token",
+			CookieName:     "wabadesk_csrf",
+			CookiePath:     "/",
+			CookieHTTPOnly: true,
+			CookieSecure:   secure,
+			CookieSameSite: http.SameSiteLaxMode,
+			Skipper:        skipCSRF,
+			ErrorHandler:   func(error, echo.Context) error { return errCSRF },
+		}),
+	)
+	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
+	h.register(e)
+	return e
+}
+
+// skipCSRF exempts routes that no browser form posts to: probes, assets and
+// machine-to-machine endpoints that authenticate otherwise.
+func skipCSRF(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, static.Prefix)
+}
+
+// link returns an absolute URL on the public base address.
+func (h *Handler) link(path string) string { return h.cfg.BaseURL + path }
+
+// localPath accepts only same-site paths for post-login redirects.
+func localPath(next string) string {
+	u, err := url.Parse(next)
+	if err != nil || next == "" || u.IsAbs() || u.Host != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(next, "//") {
+		return "/"
+	}
+	return next
+}

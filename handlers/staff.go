@@ -1,0 +1,113 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"wabadesk/models"
+	"wabadesk/views"
+)
+
+type inviteForm struct {
+	Email string `form:"email"`
+	Role  string `form:"role"`
+}
+
+// listStaff shows members, pending invites and (for admins) the invite form.
+func (h *Handler) listStaff(c echo.Context) error {
+	return h.renderStaff(c, http.StatusOK, views.Form{Values: map[string]string{"role": string(models.RoleAgent)}})
+}
+
+func (h *Handler) renderStaff(c echo.Context, status int, form views.Form) error {
+	ctx, u := c.Request().Context(), currentUser(c)
+	staff, err := h.store.Staff(ctx, u.OrganisationID)
+	if err != nil {
+		return err
+	}
+	invites, err := h.store.PendingInvites(ctx, u.OrganisationID)
+	if err != nil {
+		return err
+	}
+	v := views.StaffView{Form: form, CanInvite: u.Role.AtLeast(models.RoleAdmin)}
+	for _, s := range staff {
+		v.Staff = append(v.Staff, views.StaffRow{
+			ID: s.ID, Name: s.Name, Email: s.Email, Role: s.Role.Label(), LastLogin: when(s.LastLoginAt),
+			Removable: v.CanInvite && s.ID != u.ID && (s.Role != models.RoleOwner || u.Role == models.RoleOwner),
+		})
+	}
+	for _, i := range invites {
+		v.Invites = append(v.Invites, views.InviteRow{ID: i.ID, Email: i.Email, Role: i.Role.Label(),
+			InvitedBy: i.InvitedBy.Name, Expires: i.ExpiresAt.Format("2 Jan 2006")})
+	}
+	for _, r := range models.Roles {
+		if r != models.RoleOwner || u.Role == models.RoleOwner {
+			v.Roles = append(v.Roles, views.Option{Value: string(r), Label: r.Label()})
+		}
+	}
+	p := h.page(c, "Staff", "staff")
+	for i, f := range p.Flashes { // the fresh invite link travels as a flash, shown once
+		if f.Kind == "invite" {
+			v.NewLink = f.Message
+			p.Flashes = append(p.Flashes[:i], p.Flashes[i+1:]...)
+			break
+		}
+	}
+	return render(c, status, views.StaffPage(p, v))
+}
+
+func (h *Handler) createInvite(c echo.Context) error {
+	var f inviteForm
+	if err := c.Bind(&f); err != nil {
+		return err
+	}
+	u := currentUser(c)
+	inv, token, err := h.store.CreateInvite(c.Request().Context(), u.OrganisationID, *u,
+		models.NewInvite{Email: f.Email, Role: models.Role(f.Role)})
+	if v, ok := models.AsValidation(err); ok {
+		return h.renderStaff(c, http.StatusUnprocessableEntity, formOf(&f, v))
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "Invite created for "+inv.Email+" as "+inv.Role.Label()+". Copy the link below and send it to them.")
+	h.flash(c, "invite", h.link("/invites/"+token))
+	return redirect(c, "/staff")
+}
+
+func (h *Handler) deleteInvite(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	inv, err := h.store.RevokeInvite(c.Request().Context(), currentUser(c).OrganisationID, id)
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "The invite for "+inv.Email+" was revoked; its link no longer works.")
+	return redirect(c, "/staff")
+}
+
+func (h *Handler) deleteStaff(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	removed, err := h.store.RemoveStaff(c.Request().Context(), u.OrganisationID, *u, id)
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", removed.Name+" was removed and logged out.")
+	return redirect(c, "/staff")
+}
+
+// pathID reads the :id parameter; anything but a positive number is "not found".
+func pathID(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, models.ErrNotFound
+	}
+	return id, nil
+}

@@ -1,0 +1,20 @@
+package models
+
+import (
+	"context"
+	"fmt"
+)
+
+// Migrate creates or updates every table. GORM's AutoMigrate only adds
+// (tables, columns, indexes), which is what we want on every start-up.
+func (s *Store) Migrate(ctx context.Context) error {
+	err := s.db.WithContext(ctx).AutoMigrate(
+		&Organisation{},
+		&User{},
+		&Invite{},
+	)
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	return nil
+}

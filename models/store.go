@@ -1,0 +1,71 @@
+// Package models holds wabadesk's domain types, their invariants and the one
+// Store that reads and writes them through GORM.
+//
+// It may import only the standard library, GORM and its drivers, and x/crypto.
+// Every tenant-owned query takes the tenant ID right after ctx, so a row of
+// another organisation is simply "not found".
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+)
+
+// Store is the single gateway to the database.
+type Store struct {
+	db *gorm.DB
+	// Now is the clock; tests replace it to move time.
+	Now func() time.Time
+	// PasswordCost is the bcrypt cost; tests lower it to bcrypt.MinCost.
+	PasswordCost int
+}
+
+// NewStore wraps an open database. Call Migrate before serving.
+func NewStore(db *gorm.DB) *Store {
+	return &Store{db: db, Now: time.Now, PasswordCost: bcrypt.DefaultCost + 1}
+}
+
+// DB exposes the handle for health checks and tests.
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Close releases the connection pool.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+func (s *Store) now() time.Time { return s.Now().UTC() }
+
+// wrap prefixes err with the operation and turns GORM's sentinels into ours,
+// so callers check one set of kinds whatever the database.
+func wrap(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return fmt.Errorf("store: %s: %w", what, ErrNotFound)
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return fmt.Errorf("store: %s: %w", what, ErrConflict)
+	}
+	if _, ok := AsValidation(err); ok {
+		return err
+	}
+	return fmt.Errorf("store: %s: %w", what, err)
+}

@@ -1,0 +1,180 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+)
+
+// ErrBadLogin means the e-mail is unknown or the password wrong; callers
+// must not tell which.
+var ErrBadLogin = errors.New("wrong e-mail or password")
+
+// MinPasswordLength is the shortest password accepted.
+const MinPasswordLength = 10
+
+// User is a staff member of exactly one organisation.
+type User struct {
+	ID             int64        `gorm:"primaryKey"`
+	OrganisationID int64        `gorm:"not null;index"`
+	Organisation   Organisation `gorm:"constraint:OnDelete:CASCADE"`
+	Name           string       `gorm:"size:120;not null"`
+	Email          string       `gorm:"size:254;not null;uniqueIndex"`
+	PasswordHash   string       `gorm:"not null"`
+	Role           Role         `gorm:"size:16;not null"`
+	// SessionVersion is stored in the session cookie; bumping it logs the
+	// user out everywhere (password change, removal).
+	SessionVersion int `gorm:"not null;default:1"`
+	LastLoginAt    *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// validatePerson checks the fields shared by sign-up and invite acceptance,
+// normalising name and e-mail in place.
+func validatePerson(v ValidationError, name, email *string, password string) {
+	*name = strings.TrimSpace(*name)
+	*email = normaliseEmail(*email)
+	if *name == "" {
+		v.Add("name", "Enter your name.")
+	} else if len([]rune(*name)) > 120 {
+		v.Add("name", "Use at most 120 characters.")
+	}
+	validateEmail(v, "email", *email)
+	validatePassword(v, "password", password)
+}
+
+func normaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+func validateEmail(v ValidationError, field, email string) {
+	if email == "" {
+		v.Add(field, "Enter an e-mail address.")
+		return
+	}
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Address != email || len(email) > 254 || !strings.Contains(email[strings.LastIndex(email, "@"):], ".") {
+		v.Add(field, "Enter a valid e-mail address, like name@example.com.")
+	}
+}
+
+func validatePassword(v ValidationError, field, pw string) {
+	switch {
+	case len([]rune(pw)) < MinPasswordLength:
+		v.Add(field, fmt.Sprintf("Use at least %d characters.", MinPasswordLength))
+	case len(pw) > 72: // bcrypt ignores everything past 72 bytes
+		v.Add(field, "Use at most 72 characters.")
+	}
+}
+
+func (s *Store) hashPassword(pw string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), s.PasswordCost)
+	if err != nil {
+		return "", fmt.Errorf("store: hash password: %w", err)
+	}
+	return string(h), nil
+}
+
+// createUser inserts u, reporting a taken e-mail as a field error.
+func createUser(tx *gorm.DB, u *User) error {
+	var n int64
+	if err := tx.Model(&User{}).Where("email = ?", u.Email).Count(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		return ValidationError{"email": "An account with this e-mail already exists. Log in instead."}
+	}
+	err := tx.Create(u).Error
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return ValidationError{"email": "An account with this e-mail already exists. Log in instead."}
+	}
+	return err
+}
+
+// Authenticate returns the user whose e-mail and password match.
+func (s *Store) Authenticate(ctx context.Context, email, password string) (User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Where("email = ?", normaliseEmail(email)).First(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		// Spend the same time as a real check so timing does not reveal accounts.
+		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		return User{}, ErrBadLogin
+	}
+	if err != nil {
+		return User{}, wrap(err, "authenticate")
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+		return User{}, ErrBadLogin
+	}
+	now := s.now()
+	u.LastLoginAt = &now
+	err = s.db.WithContext(ctx).Model(&u).UpdateColumn("last_login_at", now).Error
+	return u, wrap(err, "record login")
+}
+
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("timing-equaliser"), bcrypt.DefaultCost)
+
+// UserByID loads the user behind a session. It is not tenant-scoped because
+// it is how the tenant is found.
+func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Preload("Organisation").First(&u, id).Error
+	return u, wrap(err, "user")
+}
+
+// ChangePassword replaces the password after checking the current one and
+// bumps the session version so other sessions end.
+func (s *Store) ChangePassword(ctx context.Context, tenantID, userID int64, current, next string) (User, error) {
+	var u User
+	if err := s.db.WithContext(ctx).Where("organisation_id = ?", tenantID).First(&u, userID).Error; err != nil {
+		return User{}, wrap(err, "change password")
+	}
+	v := ValidationError{}
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(current)) != nil {
+		v.Add("current_password", "That is not your current password.")
+	}
+	validatePassword(v, "new_password", next)
+	if err := v.Err(); err != nil {
+		return User{}, err
+	}
+	hash, err := s.hashPassword(next)
+	if err != nil {
+		return User{}, err
+	}
+	u.PasswordHash = hash
+	u.SessionVersion++
+	err = s.db.WithContext(ctx).Model(&u).Updates(map[string]any{
+		"password_hash": u.PasswordHash, "session_version": u.SessionVersion, "updated_at": s.now(),
+	}).Error
+	return u, wrap(err, "change password")
+}
+
+// Staff lists the organisation's members, owners first.
+func (s *Store) Staff(ctx context.Context, tenantID int64) ([]User, error) {
+	var users []User
+	err := s.db.WithContext(ctx).Where("organisation_id = ?", tenantID).
+		Order("CASE role WHEN 'owner' THEN 1 WHEN 'admin' THEN 2 WHEN 'agent' THEN 3 ELSE 4 END, name").
+		Find(&users).Error
+	return users, wrap(err, "staff")
+}
+
+// RemoveStaff deletes a member. Nobody removes themselves, only owners remove
+// owners, and an organisation always keeps at least one owner.
+func (s *Store) RemoveStaff(ctx context.Context, tenantID int64, actor User, userID int64) (User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("organisation_id = ?", tenantID).First(&u, userID).Error; err != nil {
+			return err
+		}
+		if u.ID == actor.ID || (u.Role == RoleOwner && actor.Role != RoleOwner) {
+			return ErrForbidden
+		}
+		return tx.Delete(&u).Error
+	})
+	return u, wrap(err, "remove staff")
+}

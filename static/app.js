@@ -1,0 +1,39 @@
+// wabadesk's only hand-written script: progressive enhancements. Every page
+// works without it. Loaded as a file so the Content-Security-Policy can
+// forbid inline scripts.
+(function () {
+  "use strict";
+
+  // Copy buttons: <button data-copy="text"> or data-copy-target="#id".
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest("[data-copy],[data-copy-target]");
+    if (!btn) return;
+    ev.preventDefault();
+    var text = btn.getAttribute("data-copy");
+    if (text === null) {
+      var el = document.querySelector(btn.getAttribute("data-copy-target"));
+      text = el ? (el.value || el.textContent) : "";
+    }
+    var done = function () {
+      var old = btn.textContent;
+      btn.textContent = "Copied";
+      btn.classList.add("is-copied");
+      setTimeout(function () { btn.textContent = old; btn.classList.remove("is-copied"); }, 1600);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done);
+    } else {
+      // Plain-http fallback (127.0.0.1 counts as secure, a LAN address does not).
+      var ta = document.createElement("textarea");
+      ta.value = text; ta.setAttribute("readonly", ""); ta.style.position = "fixed"; ta.style.opacity = "0";
+      document.body.appendChild(ta); ta.select();
+      try { document.execCommand("copy"); done(); } finally { document.body.removeChild(ta); }
+    }
+  });
+
+  // Confirmations: <form data-confirm="Remove Ana?">.
+  document.addEventListener("submit", function (ev) {
+    var msg = ev.target.getAttribute && ev.target.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) ev.preventDefault();
+  });
+})();

@@ -1,0 +1,74 @@
+// Package views renders wabadesk's HTML with templ. Pages receive
+// display-ready view models (labels, badge classes, URLs) so templates hold
+// only if and for.
+//
+// It may import models (read-only: types and their label methods) and static.
+package views
+
+import (
+	"strconv"
+
+	"wabadesk/models"
+)
+
+// Page is what every full page needs from the request: who is looking, the
+// CSRF token for forms, one-time messages, and which nav item is current.
+type Page struct {
+	Title   string
+	Nav     string
+	CSRF    string
+	User    *Viewer
+	Flashes []Flash
+}
+
+// Viewer is the logged-in staff member, as the layout shows them.
+type Viewer struct {
+	ID      int64
+	Name    string
+	Email   string
+	OrgName string
+	Role    models.Role
+}
+
+// Can reports whether the viewer's role includes min; templates use it to
+// hide what the server would refuse anyway.
+func (v *Viewer) Can(min models.Role) bool { return v != nil && v.Role.AtLeast(min) }
+
+// Flash is a one-time message shown at the top of the next page.
+type Flash struct {
+	Kind    string // success, error, info, warning
+	Message string
+}
+
+// Form carries what was typed and the per-field messages, so a rejected form
+// comes back with nothing lost.
+type Form struct {
+	Values map[string]string
+	Errors map[string]string
+}
+
+// Value returns what was typed in field.
+func (f Form) Value(field string) string { return f.Values[field] }
+
+// Error returns the message for field, or "".
+func (f Form) Error(field string) string { return f.Errors[field] }
+
+// Field describes one labelled input.
+type Field struct {
+	Name         string
+	Label        string
+	Type         string // text (default), email, password, url, tel, number
+	Hint         string
+	Autocomplete string
+	Required     bool
+	MaxLength    int
+	Autofocus    bool
+}
+
+// Option is one choice of a select.
+type Option struct {
+	Value string
+	Label string
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }
