@@ -120,7 +120,8 @@ func (s *Store) AcceptInvite(ctx context.Context, token, name, password string) 
 		if err != nil {
 			return err
 		}
-		user = User{OrganisationID: inv.OrganisationID, Name: name, Email: email, PasswordHash: hash, Role: inv.Role}
+		now := s.now()
+		user = User{OrganisationID: inv.OrganisationID, Name: name, Email: email, PasswordHash: hash, Role: inv.Role, LastLoginAt: &now}
 		if err := createUser(tx, &user); err != nil {
 			return err
 		}

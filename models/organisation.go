@@ -48,7 +48,8 @@ func (s *Store) CreateOrganisation(ctx context.Context, in SignUp) (Organisation
 		return Organisation{}, User{}, err
 	}
 	org := Organisation{Name: in.OrganisationName}
-	user := User{Name: in.Name, Email: in.Email, PasswordHash: hash, Role: RoleOwner}
+	now := s.now()
+	user := User{Name: in.Name, Email: in.Email, PasswordHash: hash, Role: RoleOwner, LastLoginAt: &now}
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&org).Error; err != nil {
 			return err

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Browser tests drive Debian's Chromium against the real application started
+// exactly as `go run .` starts it. Screenshots of every step go to
+// ./screenshots (or $WABADESK_SCREENSHOTS). Without Chromium they are skipped
+// locally and fail in CI, where .ci/run installs it.
+
+func chromePath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("Chromium is not installed; .ci/run should have installed it")
+	}
+	t.Skip("Chromium not installed: apt-get install chromium to run browser tests")
+	return ""
+}
+
+// startApp runs the real server (run, as main calls it) on a free loopback
+// port with a fresh data directory and returns its base URL.
+func startApp(t *testing.T, extraArgs ...string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	args := append([]string{"--addr", addr, "--data-dir", t.TempDir()}, extraArgs...)
+	cfg, err := loadConfig(args, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	t.Cleanup(func() { cancel(); <-done })
+	for i := 0; i < 100; i++ {
+		if res, err := http.Get(cfg.BaseURL + "/healthz"); err == nil {
+			res.Body.Close()
+			return cfg.BaseURL
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("app did not start")
+	return ""
+}
+
+// tab is one browser window (its own cookies) with a viewport size.
+type tab struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+	name string
+}
+
+func newTab(t *testing.T, base, name string, width, height int64) *tab {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromePath(t)),
+		chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	tb := &tab{t: t, ctx: ctx, base: base, name: name}
+	tb.do(chromedp.EmulateViewport(width, height))
+	return tb
+}
+
+func (tb *tab) do(actions ...chromedp.Action[chromedp.Void]) {
+	tb.t.Helper()
+	if err := chromedp.Do(tb.ctx, actions...); err != nil {
+		tb.t.Fatalf("%s: %v", tb.name, err)
+	}
+}
+
+// open navigates to a path (or absolute URL) and waits for the page.
+func (tb *tab) open(path string) {
+	tb.t.Helper()
+	if !strings.HasPrefix(path, "http") {
+		path = tb.base + path
+	}
+	tb.do(chromedp.Navigate(path), chromedp.WaitReady(chromedp.CSS("body")))
+}
+
+// fill types into the input matching the CSS selector.
+func (tb *tab) fill(sel, value string) {
+	tb.t.Helper()
+	tb.do(chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), value))
+}
+
+// submit clicks sel and waits for the next page to load.
+func (tb *tab) submit(sel string) {
+	tb.t.Helper()
+	if _, err := chromedp.RunResponse(tb.ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+		tb.t.Fatalf("%s: submit %s: %v", tb.name, sel, err)
+	}
+	tb.do(chromedp.WaitReady(chromedp.CSS("body")))
+}
+
+func (tb *tab) text(sel string) string {
+	tb.t.Helper()
+	s, err := chromedp.Run(tb.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		tb.t.Fatalf("%s: text %s: %v", tb.name, sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+func (tb *tab) value(sel string) string {
+	tb.t.Helper()
+	s, err := chromedp.Run(tb.ctx, chromedp.Value(chromedp.CSS(sel)))
+	if err != nil {
+		tb.t.Fatalf("%s: value %s: %v", tb.name, sel, err)
+	}
+	return s
+}
+
+func (tb *tab) path() string {
+	loc, err := chromedp.Run(tb.ctx, chromedp.Location())
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	return strings.TrimPrefix(loc, tb.base)
+}
+
+// expectText fails unless the element's text contains want.
+func (tb *tab) expectText(sel, want string) {
+	tb.t.Helper()
+	if got := tb.text(sel); !strings.Contains(got, want) {
+		tb.t.Fatalf("%s: %s = %q, want it to contain %q", tb.name, sel, got, want)
+	}
+}
+
+// shot saves a full-page screenshot as <dir>/<test>-<step>.png.
+func (tb *tab) shot(step string) {
+	tb.t.Helper()
+	png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		tb.t.Fatalf("screenshot %s: %v", step, err)
+	}
+	dir := os.Getenv("WABADESK_SCREENSHOTS")
+	if dir == "" {
+		dir = "screenshots"
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tb.t.Fatal(err)
+	}
+	file := filepath.Join(dir, fmt.Sprintf("%s-%s.png", strings.ReplaceAll(tb.t.Name(), "/", "_"), step))
+	if !bytes.HasPrefix(png, []byte("\x89PNG")) {
+		tb.t.Fatalf("screenshot %s is not an image", step)
+	}
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		tb.t.Fatal(err)
+	}
+}
+
+// chromedpSetSelect picks an option of a select by value.
+func chromedpSetSelect(sel, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.SetValue(chromedp.CSS(sel), value)
+}
