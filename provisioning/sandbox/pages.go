@@ -1,0 +1,154 @@
+package sandbox
+
+import (
+	"bytes"
+	"html/template"
+	"maps"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	pv "wabadesk/provisioning"
+)
+
+// wantsJSON lets curl and tests use the pages as an API.
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json") || r.URL.Query().Get("format") == "json"
+}
+
+// metaRequest is one WABA creation request as the Meta stand-in shows it.
+type metaRequest struct {
+	RequestID, ProjectID, BusinessID, WabaName, DisplayName, BusinessManager, Status string
+	Requested, Expires                                                               time.Time
+	Selected, Pending                                                                bool
+}
+
+func (s *Sandbox) metaRequests(businessID, selected string) []metaRequest {
+	s.lock()
+	defer s.unlock()
+	var out []metaRequest
+	for _, id := range slices.Sorted(maps.Keys(s.st.Projects)) {
+		a := s.st.Projects[id].Account
+		if a == nil || a.RequestID == "" || a.DTO.Changes == nil || a.DTO.Changes.Details == nil {
+			continue
+		}
+		d := a.DTO.Changes.Details
+		if businessID != "" && d.ClientBusinessManagerID != businessID {
+			continue
+		}
+		mr := metaRequest{RequestID: a.RequestID, ProjectID: id, BusinessID: d.ClientBusinessManagerID, WabaName: d.WabaName,
+			BusinessManager: string(a.DTO.BusinessManager), Status: a.DTO.Status(), Pending: a.pending(), Selected: a.RequestID == selected}
+		if d.SenderDetails != nil {
+			mr.DisplayName = d.SenderDetails.DisplayName
+		}
+		if a.Next != nil && a.Next.Step == stepExpire {
+			mr.Expires, mr.Requested = a.Next.At, a.Next.At.Add(-RequestExpiry)
+		}
+		out = append(out, mr)
+	}
+	return out
+}
+
+func (s *Sandbox) metaPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	reqs := s.metaRequests(q.Get("business_id"), q.Get("selected_request_id"))
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusOK, map[string]any{"requests": reqs})
+		return
+	}
+	s.render(w, r, "meta", map[string]any{"BusinessID": q.Get("business_id"), "Requests": reqs, "Done": q.Get("done")})
+}
+
+// metaDecide is the Approve/Decline button: POST .../{requestId}/approve|decline.
+func (s *Sandbox) metaDecide(w http.ResponseWriter, r *http.Request) {
+	decision := r.PathValue("decision")
+	if decision != "approve" && decision != "decline" {
+		http.NotFound(w, r)
+		return
+	}
+	projectID, err := s.decideRequest(r.PathValue("requestId"), decision == "approve")
+	if wantsJSON(r) {
+		if err != nil {
+			writeJSON(w, http.StatusConflict, map[string]string{"error": err.Error()})
+			return
+		}
+		a, _ := s.Account(projectID)
+		writeJSON(w, http.StatusOK, map[string]any{"projectId": projectID, "decision": decision, "status": a.Status()})
+		return
+	}
+	done := decision + "d"
+	if err != nil {
+		done = "none"
+	}
+	back := url.Values{"business_id": {r.FormValue("business_id")}, "done": {done}}
+	http.Redirect(w, r, s.publicURL(r)+"/meta/latest/settings/requests?"+back.Encode(), http.StatusSeeOther)
+}
+
+func (s *Sandbox) inboxPage(w http.ResponseWriter, r *http.Request) {
+	phone := r.URL.Query().Get("phone")
+	msgs := s.Inbox(phone)
+	slices.Reverse(msgs) // newest first, like a phone
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusOK, map[string]any{"messages": msgs})
+		return
+	}
+	byPhone := map[string][]Message{}
+	for _, m := range msgs {
+		byPhone[m.Phone] = append(byPhone[m.Phone], m)
+	}
+	s.render(w, r, "inbox", map[string]any{"Phone": phone, "Phones": slices.Sorted(maps.Keys(byPhone)), "ByPhone": byPhone})
+}
+
+// overview is one project on the index page.
+type overview struct {
+	ID, AccountStatus, MetaLink string
+	Senders                     []pv.Sender
+	Webhooks                    int
+}
+
+func (s *Sandbox) indexPage(w http.ResponseWriter, r *http.Request) {
+	base := s.publicURL(r)
+	s.lock()
+	var projects []overview
+	for _, id := range slices.Sorted(maps.Keys(s.st.Projects)) {
+		p := s.st.Projects[id]
+		o := overview{ID: id, Webhooks: len(p.Webhooks)}
+		if a := p.Account; a != nil {
+			o.AccountStatus = a.DTO.Status()
+			if a.pending() {
+				o.MetaLink = pv.MetaApprovalLink(base+"/meta/latest/settings/requests", a.DTO.Changes.Details.ClientBusinessManagerID, a.RequestID)
+			}
+		}
+		for _, sn := range p.Senders {
+			o.Senders = append(o.Senders, clone(sn.DTO))
+		}
+		projects = append(projects, o)
+	}
+	s.unlock()
+	deliveries := s.Deliveries()
+	slices.Reverse(deliveries)
+	s.render(w, r, "index", map[string]any{"Projects": projects, "Deliveries": deliveries[:min(len(deliveries), 20)]})
+}
+
+// render buffers the page so a template error never sends half a page.
+func (s *Sandbox) render(w http.ResponseWriter, r *http.Request, name string, data map[string]any) {
+	data["Base"] = s.publicURL(r)
+	var buf bytes.Buffer
+	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
+		http.Error(w, "sandbox: render "+name+": "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_, _ = buf.WriteTo(w)
+}
+
+var pages = template.Must(template.New("").Funcs(template.FuncMap{
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return "-"
+		}
+		return t.UTC().Format("2006-01-02 15:04 UTC")
+	},
+}).Parse(pageTemplates))

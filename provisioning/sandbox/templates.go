@@ -1,0 +1,59 @@
+package sandbox
+
+// pageTemplates are the stand-in pages: plain, labelled "Sinch sandbox" so
+// nobody mistakes them for Meta or a real phone.
+const pageTemplates = `
+{{define "head"}}<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.}} · Sinch sandbox</title>
+<style>
+body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1c1e21;background:#f0f2f5}
+header{background:#5b2a86;color:#fff;padding:.6rem 1rem}header b{letter-spacing:.03em}
+main{max-width:60rem;margin:1rem auto;padding:0 1rem}
+.card{background:#fff;border-radius:8px;padding:1rem;margin:0 0 1rem;box-shadow:0 1px 2px #0002}
+.sel{outline:3px solid #1877f2}.muted{color:#65676b}.code{font:700 1.6rem monospace;letter-spacing:.15em}
+button{font:inherit;padding:.4rem 1rem;border-radius:6px;border:1px solid #ccd0d5;cursor:pointer}
+.ok{background:#1877f2;color:#fff;border-color:#1877f2}table{border-collapse:collapse;width:100%}
+td,th{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #eee;vertical-align:top}
+</style></head><body><header><b>Sinch sandbox</b> · {{.}} · simulated, not the real service</header><main>{{end}}
+{{define "foot"}}</main></body></html>{{end}}
+
+{{define "meta"}}{{template "head" "Meta Business Suite (stand-in)"}}
+<h1>Settings › Requests › Received</h1>
+<p class="muted">Stand-in for Meta Business Suite. Business portfolio: <b>{{or .BusinessID "all"}}</b></p>
+{{if eq .Done "approved"}}<p class="card" data-testid="flash">Request approved. The WhatsApp Business Account was created.</p>{{end}}
+{{if eq .Done "declined"}}<p class="card" data-testid="flash">Request declined.</p>{{end}}
+{{if eq .Done "none"}}<p class="card" data-testid="flash">That request is no longer pending.</p>{{end}}
+{{range .Requests}}<div class="card{{if .Selected}} sel{{end}}" data-testid="request" id="r{{.RequestID}}">
+<h2>WhatsApp Business Account creation request</h2>
+<p>From Sinch ({{.BusinessManager}}) for WABA <b>{{.WabaName}}</b>{{if .DisplayName}}, phone display name <b>{{.DisplayName}}</b>{{end}}.</p>
+<p class="muted">Request {{.RequestID}} · business {{.BusinessID}} · sent {{date .Requested}} · expires {{date .Expires}} · status {{.Status}}</p>
+{{if .Pending}}<form method="post" action="{{$.Base}}/meta/latest/settings/requests/{{.RequestID}}/approve" style="display:inline">
+<input type="hidden" name="business_id" value="{{$.BusinessID}}"><button class="ok" data-testid="approve">Approve</button></form>
+<form method="post" action="{{$.Base}}/meta/latest/settings/requests/{{.RequestID}}/decline" style="display:inline">
+<input type="hidden" name="business_id" value="{{$.BusinessID}}"><button data-testid="decline">Decline</button></form>{{end}}
+</div>{{else}}<p class="card">No requests for this business portfolio.</p>{{end}}
+{{template "foot"}}{{end}}
+
+{{define "inbox"}}{{template "head" "Phone inbox"}}
+<h1>Phone inbox</h1><p class="muted">Verification codes the sandbox "sent" by SMS or voice call.{{if .Phone}} Showing +{{.Phone}}.{{end}}</p>
+{{range $p := .Phones}}<div class="card" data-testid="phone"><h2>+{{$p}}</h2>
+{{range index $.ByPhone $p}}<p><span class="muted">{{date .Received}} · {{.Channel}}</span><br>{{.Text}}<br>
+<span class="code" data-testid="otp">{{.Code}}</span></p>{{end}}</div>
+{{else}}<p class="card">No messages yet. Register a sender (POST …/register) to receive a code.</p>{{end}}
+{{template "foot"}}{{end}}
+
+{{define "index"}}{{template "head" "Overview"}}
+<h1>Sinch sandbox</h1>
+<p>A simulator of the Sinch Provisioning API at <code>{{.Base}}/v1/projects/…</code>, OAuth2 at <code>{{.Base}}/oauth2/token</code>.
+Stand-ins: <a href="{{.Base}}/meta/latest/settings/requests">Meta requests</a> · <a href="{{.Base}}/inbox">phone inbox</a>.</p>
+{{range .Projects}}<div class="card" data-testid="project"><h2>Project {{.ID}}</h2>
+<p>Account: <b>{{or .AccountStatus "none"}}</b>{{if .MetaLink}} · <a href="{{.MetaLink}}">approve at Meta</a>{{end}} · {{.Webhooks}} webhook(s)</p>
+{{if .Senders}}<table><tr><th>Sender</th><th>Number</th><th>Status</th></tr>
+{{range .Senders}}<tr><td>{{.ID}}</td><td>+{{.CountryCode}} {{.PhoneNumber}}</td><td>{{.Status}}</td></tr>{{end}}</table>{{end}}
+</div>{{else}}<p class="card">No projects yet.</p>{{end}}
+<h2>Recent callbacks</h2>{{if .Deliveries}}<table><tr><th>When</th><th>Type</th><th>Target</th><th>Result</th></tr>
+{{range .Deliveries}}<tr><td>{{date .At}}</td><td>{{.Type}}</td><td>{{.Target}}</td><td>{{if .Delivered}}delivered{{else}}failed: {{.Error}}{{end}} ({{.Attempts}} attempt(s))</td></tr>{{end}}</table>
+{{else}}<p class="muted">None yet.</p>{{end}}
+{{template "foot"}}{{end}}
+`
