@@ -190,3 +190,5 @@ func (e *env) onboarded(project string) {
 		e.t.Fatal(err)
 	}
 }
+
+type sandboxOptions = sandbox.Options

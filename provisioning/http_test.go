@@ -1,6 +1,7 @@
 package provisioning_test
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -35,4 +36,9 @@ func postForm(t *testing.T, url, form string) {
 	if loc := resp.Header.Get("Location"); !strings.Contains(loc, "done=approved") && !strings.Contains(loc, "done=declined") {
 		t.Fatalf("POST %s redirected to %s", url, loc)
 	}
+}
+
+func jsonMarshal(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
 }
