@@ -102,7 +102,7 @@ func (c *courier) deliver(j job) Delivery {
 			}
 		}
 		d.Attempts++
-		d.At = c.s.opts.Now().UTC()
+		d.At = c.s.now()
 		d.Status, d.Error = c.post(j)
 		if d.Status >= 200 && d.Status < 300 {
 			d.Delivered, d.Error = true, ""

@@ -101,3 +101,6 @@ func (o *Options) defaults() {
 		o.Logf = func(string, ...any) {}
 	}
 }
+
+// now is the clock at Sinch's precision (milliseconds, UTC).
+func (s *Sandbox) now() time.Time { return s.opts.Now().UTC().Truncate(time.Millisecond) }

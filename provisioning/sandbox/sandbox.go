@@ -108,7 +108,7 @@ func (s *Sandbox) api(fn apiFunc) http.Handler {
 			return
 		}
 		s.lock()
-		q := &call{r: r, body: body, p: s.st.project(r.PathValue("projectId")), now: s.opts.Now().UTC()}
+		q := &call{r: r, body: body, p: s.st.project(r.PathValue("projectId")), now: s.now()}
 		status, out, aerr := fn(q)
 		s.unlock()
 		switch {

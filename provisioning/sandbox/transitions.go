@@ -29,7 +29,7 @@ func (s *Sandbox) Advance() {
 	s.lock()
 	defer s.unlock()
 	for range 100 {
-		if !s.stepOnce(s.opts.Now().UTC()) {
+		if !s.stepOnce(s.now()) {
 			return
 		}
 	}

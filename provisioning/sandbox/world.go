@@ -30,7 +30,7 @@ func (s *Sandbox) decide(projectID string, approve bool) error {
 	if p == nil || p.Account == nil || !p.Account.pending() {
 		return fmt.Errorf("%w for project %q", ErrNotPending, projectID)
 	}
-	now := s.opts.Now().UTC()
+	now := s.now()
 	if approve {
 		s.onboard(p, now)
 	} else {
@@ -80,7 +80,7 @@ func (s *Sandbox) forceReview(projectID, senderID string, set func(*sender)) err
 	}
 	set(sn)
 	sn.Next = nil
-	s.review(p, sn, s.opts.Now().UTC())
+	s.review(p, sn, s.now())
 	s.changed()
 	return nil
 }
