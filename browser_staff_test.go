@@ -30,6 +30,7 @@ func TestBrowserSignupInviteColleague(t *testing.T) {
 	owner.submit("button[type=submit]")
 	owner.expectText("[data-testid=org-name]", "Acme Messaging")
 	owner.expectText("[data-testid=flash]", "Welcome")
+	owner.open("/staff")
 	owner.shot("03-staff")
 
 	owner.fill("#f-email", "bo@acme.test")
@@ -50,6 +51,7 @@ func TestBrowserSignupInviteColleague(t *testing.T) {
 	bo.fill("#f-password", "another good password")
 	bo.submit("button[type=submit]")
 	bo.expectText(".who", "Agent")
+	bo.open("/staff")
 	bo.expectText("[data-testid=staff-table]", "Ana Lima")
 	bo.shot("06-colleague-staff")
 

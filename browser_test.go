@@ -88,13 +88,20 @@ func newTab(t *testing.T, base, name string, width, height int64) *tab {
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
 	tb := &tab{t: t, ctx: ctx, base: base, name: name}
-	tb.do(chromedp.EmulateViewport(width, height))
+	// Start the browser on the tab's own context: the first action binds the
+	// browser's lifetime to the context it runs in.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height)); err != nil {
+		t.Fatalf("%s: start Chromium: %v", name, err)
+	}
 	return tb
 }
 
 func (tb *tab) do(actions ...chromedp.Action[chromedp.Void]) {
 	tb.t.Helper()
-	if err := chromedp.Do(tb.ctx, actions...); err != nil {
+	// A missing element would wait forever: fail the step after 15 s instead.
+	ctx, cancel := context.WithTimeout(tb.ctx, 15*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
 		tb.t.Fatalf("%s: %v", tb.name, err)
 	}
 }
@@ -117,15 +124,24 @@ func (tb *tab) fill(sel, value string) {
 // submit clicks sel and waits for the next page to load.
 func (tb *tab) submit(sel string) {
 	tb.t.Helper()
-	if _, err := chromedp.RunResponse(tb.ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+	ctx, cancel := context.WithTimeout(tb.ctx, 15*time.Second)
+	defer cancel()
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
 		tb.t.Fatalf("%s: submit %s: %v", tb.name, sel, err)
 	}
 	tb.do(chromedp.WaitReady(chromedp.CSS("body")))
 }
 
+// runAction runs one action that returns a value, with the same 15 s limit as do.
+func runAction[T any](tb *tab, a chromedp.Action[T]) (T, error) {
+	ctx, cancel := context.WithTimeout(tb.ctx, 15*time.Second)
+	defer cancel()
+	return chromedp.Run(ctx, a)
+}
+
 func (tb *tab) text(sel string) string {
 	tb.t.Helper()
-	s, err := chromedp.Run(tb.ctx, chromedp.Text(chromedp.CSS(sel)))
+	s, err := runAction(tb, chromedp.Text(chromedp.CSS(sel)))
 	if err != nil {
 		tb.t.Fatalf("%s: text %s: %v", tb.name, sel, err)
 	}
@@ -134,7 +150,7 @@ func (tb *tab) text(sel string) string {
 
 func (tb *tab) value(sel string) string {
 	tb.t.Helper()
-	s, err := chromedp.Run(tb.ctx, chromedp.Value(chromedp.CSS(sel)))
+	s, err := runAction(tb, chromedp.Value(chromedp.CSS(sel)))
 	if err != nil {
 		tb.t.Fatalf("%s: value %s: %v", tb.name, sel, err)
 	}
@@ -142,7 +158,7 @@ func (tb *tab) value(sel string) string {
 }
 
 func (tb *tab) path() string {
-	loc, err := chromedp.Run(tb.ctx, chromedp.Location())
+	loc, err := runAction(tb, chromedp.Location())
 	if err != nil {
 		tb.t.Fatal(err)
 	}
@@ -160,7 +176,7 @@ func (tb *tab) expectText(sel, want string) {
 // shot saves a full-page screenshot as <dir>/<test>-<step>.png.
 func (tb *tab) shot(step string) {
 	tb.t.Helper()
-	png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
+	png, err := runAction(tb, chromedp.FullScreenshot(100))
 	if err != nil {
 		tb.t.Fatalf("screenshot %s: %v", step, err)
 	}

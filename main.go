@@ -16,14 +16,25 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"time"
 
 	"wabadesk/handlers"
 	"wabadesk/models"
+	"wabadesk/provisioning"
+	"wabadesk/provisioning/onboarding"
+	"wabadesk/provisioning/sandbox"
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "sandbox" {
+		if err := runSandbox(os.Args[2:]); err != nil && !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintf(os.Stderr, "wabadesk sandbox: %v\n", err)
+			os.Exit(1)
+		}
+		return
+	}
 	cfg, err := loadConfig(os.Args[1:], os.Getenv, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return
@@ -40,7 +51,8 @@ func main() {
 	}
 }
 
-// run serves until ctx is cancelled, then drains requests and closes the database.
+// run serves until ctx is cancelled, then drains requests, stops the worker
+// and closes the database.
 func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	db, err := models.OpenSQLite(filepath.Join(cfg.DataDir, "wabadesk.db"))
 	if err != nil {
@@ -51,32 +63,69 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err := store.Migrate(ctx); err != nil {
 		return err
 	}
-
-	app := handlers.New(store, handlers.Config{
-		BaseURL:       cfg.BaseURL,
-		SessionSecret: []byte(cfg.SessionSecret),
-		SignupOpen:    cfg.Signup == "open",
-		Logger:        log,
-	})
-	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
+
+	sb, connect, err := newSandbox(cfg, "http://"+ln.Addr().String()+"/sandbox", log)
+	if err != nil {
+		return err
+	}
+	defer sb.Close()
+	onboard := onboarding.New(store, connect)
+	onboard.Logger = log
+	app := handlers.New(store, onboard, handlers.Config{
+		BaseURL:       cfg.BaseURL,
+		SessionSecret: []byte(cfg.SessionSecret),
+		SignupOpen:    cfg.Signup == "open",
+		Logger:        log,
+		Sandbox:       sb,
+	})
+	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+
+	background, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); onboard.Run(background, time.Second) }()
+	go func() { defer wg.Done(); _ = sb.Run(background) }()
 	log.Info("wabadesk started", "url", cfg.BaseURL, "addr", ln.Addr().String(), "data_dir", cfg.DataDir)
 	fmt.Printf("\n  wabadesk is running at %s\n\n", cfg.BaseURL)
 
 	select {
-	case err := <-errc:
-		return err
+	case err = <-errc:
 	case <-ctx.Done():
+		log.Info("shutting down")
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		err = srv.Shutdown(shutdownCtx)
 	}
-	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	return srv.Shutdown(shutdownCtx)
+	stopBackground() // after the HTTP server has drained
+	wg.Wait()
+	return err
+}
+
+// newSandbox builds the in-process Sinch simulator, mounted at /sandbox, and
+// the connector that points every organisation at it. Its key is generated
+// into the data directory like the session secret; its state is kept there.
+func newSandbox(cfg config, apiURL string, log *slog.Logger) (*sandbox.Sandbox, onboarding.Connector, error) {
+	secret, err := secretFile(filepath.Join(cfg.DataDir, "sandbox.key"))
+	if err != nil {
+		return nil, nil, err
+	}
+	const keyID = "wabadesk-sandbox"
+	sb := sandbox.New(sandbox.Options{
+		PublicURL: cfg.BaseURL + "/sandbox",
+		Keys:      map[string]string{keyID: secret},
+		StatePath: filepath.Join(cfg.DataDir, "sandbox.json"),
+		Logf:      func(format string, args ...any) { log.Info("sandbox: " + fmt.Sprintf(format, args...)) },
+	})
+	client := provisioning.New(provisioning.Config{BaseURL: apiURL, TokenURL: apiURL + "/oauth2/token",
+		KeyID: keyID, KeySecret: secret, HTTPClient: &http.Client{Timeout: 15 * time.Second}})
+	conn := onboarding.Connection{Client: client, MetaBase: sb.MetaRequestsURL(), Sandbox: true}
+	return sb, func(context.Context, int64) (onboarding.Connection, error) { return conn, nil }, nil
 }
 
 func newLogger(cfg config) *slog.Logger {

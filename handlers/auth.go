@@ -32,7 +32,7 @@ type acceptForm struct {
 // when anonymous, otherwise the dashboard.
 func (h *Handler) home(c echo.Context) error {
 	if currentUser(c) != nil {
-		return redirect(c, "/staff")
+		return redirect(c, "/clients")
 	}
 	has, err := h.store.HasUsers(c.Request().Context())
 	if err != nil {

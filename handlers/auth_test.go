@@ -123,7 +123,7 @@ func TestCSRFRejectedWithoutToken(t *testing.T) {
 }
 
 func TestSignupInviteOnly(t *testing.T) {
-	app := mustApp(t, func(c *handlersConfig) { c.SignupOpen = false })
+	app := mustApp(t, func(s *appSetup) { s.cfg.SignupOpen = false })
 	app.browser().mustSignup("First", "first@one.test") // the first visitor may always sign up
 	r := app.browser().post("/signup", url.Values{"organisation_name": {"Second"}, "name": {"B"},
 		"email": {"b@two.test"}, "password": {"correct horse battery"}})
@@ -138,7 +138,7 @@ func TestSessionCookieFlags(t *testing.T) {
 		base   string
 		secure bool
 	}{{"", false}, {"https://desk.example.com", true}} {
-		app := mustApp(t, func(c *handlersConfig) { c.BaseURL = tc.base })
+		app := mustApp(t, func(s *appSetup) { s.cfg.BaseURL = tc.base })
 		r := app.browser().post("/signup", url.Values{"organisation_name": {"Acme"}, "name": {"Ana"},
 			"email": {"ana@acme.test"}, "password": {"correct horse battery"}})
 		var found bool

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -34,3 +35,5 @@ func plural(n int, unit string) string {
 	}
 	return fmt.Sprintf("%d %ss", n, unit)
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -2,6 +2,8 @@ package handlers_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -9,12 +11,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/crypto/bcrypt"
 
 	"wabadesk/handlers"
 	"wabadesk/models"
+	"wabadesk/provisioning"
+	"wabadesk/provisioning/onboarding"
+	"wabadesk/provisioning/sandbox"
 )
 
 // testApp is the whole application on a real SQLite file behind a real
@@ -23,11 +29,17 @@ type testApp struct {
 	t     *testing.T
 	srv   *httptest.Server
 	store *models.Store
+	sb    *sandbox.Sandbox
+	svc   *onboarding.Service
 }
 
-type handlersConfig = handlers.Config
+// appSetup is what a test may adjust before the app is built.
+type appSetup struct {
+	cfg     *handlers.Config
+	sandbox *sandbox.Options
+}
 
-type appOption func(*handlersConfig)
+type appOption func(*appSetup)
 
 func mustApp(t *testing.T, opts ...appOption) *testApp {
 	t.Helper()
@@ -40,17 +52,28 @@ func mustApp(t *testing.T, opts ...appOption) *testApp {
 	if err := store.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	cfg := handlers.Config{SessionSecret: []byte("test-secret-test-secret-test-secret!"), SignupOpen: true}
-	for _, o := range opts {
-		o(&cfg)
-	}
+	cfg := handlers.Config{SessionSecret: []byte("test-secret-test-secret-test-secret!"), SignupOpen: true,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	app := &testApp{t: t, store: store}
 	app.srv = httptest.NewServer(nil)
+	// The sandbox runs with zero delays; tests move it with sb.Advance().
+	sbOpts := sandbox.Options{PublicURL: app.srv.URL + "/sandbox", Keys: map[string]string{"test-key": "test-secret"},
+		Delays: &sandbox.Delays{}, OTP: func() string { return "123456" }}
+	for _, o := range opts {
+		o(&appSetup{cfg: &cfg, sandbox: &sbOpts})
+	}
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = app.srv.URL
 	}
-	app.srv.Config.Handler = handlers.New(store, cfg)
-	t.Cleanup(func() { app.srv.Close(); store.Close() })
+	app.sb = sandbox.New(sbOpts)
+	client := provisioning.New(provisioning.Config{BaseURL: app.srv.URL + "/sandbox", KeyID: "test-key", KeySecret: "test-secret",
+		Sleep: func(context.Context, time.Duration) error { return nil }})
+	conn := onboarding.Connection{Client: client, MetaBase: app.sb.MetaRequestsURL(), Sandbox: true}
+	app.svc = onboarding.New(store, func(context.Context, int64) (onboarding.Connection, error) { return conn, nil })
+	app.svc.Backoff = func(int) time.Duration { return 0 }
+	cfg.Sandbox = app.sb
+	app.srv.Config.Handler = handlers.New(store, app.svc, cfg)
+	t.Cleanup(func() { app.srv.Close(); app.sb.Close(); store.Close() })
 	return app
 }
 

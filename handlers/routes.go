@@ -55,6 +55,27 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/invites/:token", h.showInvite, public},
 		{http.MethodPost, "/invites/:token", h.acceptInvite, public},
 
+		{http.MethodGet, "/clients", h.listClients, loggedIn},
+		{http.MethodGet, "/clients/new", h.newClient, agent},
+		{http.MethodPost, "/clients", h.createClient, agent},
+		{http.MethodGet, "/clients/:id", h.showClient, loggedIn},
+		{http.MethodGet, "/clients/:id/edit", h.editClient, agent},
+		{http.MethodPost, "/clients/:id", h.updateClient, agent},
+		{http.MethodPost, "/clients/:id/submit", h.submitClient, agent},
+		{http.MethodPost, "/clients/:id/refresh", h.refreshClient, agent},
+		{http.MethodPost, "/clients/:id/comments", h.createComment, agent},
+		{http.MethodPost, "/clients/:id/delete", h.deleteClient, agent},
+
+		{http.MethodGet, "/clients/:id/senders/new", h.newSender, agent},
+		{http.MethodPost, "/clients/:id/senders", h.createSender, agent},
+		{http.MethodGet, "/clients/:id/senders/:sid/edit", h.editSender, agent},
+		{http.MethodPost, "/clients/:id/senders/:sid", h.updateSender, agent},
+		{http.MethodPost, "/clients/:id/senders/:sid/submit", h.submitSender, agent},
+		{http.MethodPost, "/clients/:id/senders/:sid/discard", h.discardSender, agent},
+		{http.MethodPost, "/clients/:id/senders/:sid/delete", h.deleteSender, agent},
+		{http.MethodPost, "/clients/:id/senders/:sid/otp", h.requestOTP, agent},
+		{http.MethodPost, "/clients/:id/senders/:sid/verify", h.verifyOTP, agent},
+
 		{http.MethodGet, "/account", h.showAccount, loggedIn},
 		{http.MethodPost, "/account/password", h.updatePassword, loggedIn},
 

@@ -7,6 +7,7 @@
 package handlers
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"wabadesk/models"
+	"wabadesk/provisioning/onboarding"
 	"wabadesk/static"
 )
 
@@ -31,11 +33,15 @@ type Config struct {
 	// first visitor may, and everyone else comes by invite.
 	SignupOpen bool
 	Logger     *slog.Logger
+	// Sandbox, when set, is the built-in Sinch simulator served under
+	// /sandbox: its API, its stand-in Meta page and phone inbox.
+	Sandbox http.Handler
 }
 
 // Handler holds the dependencies every handler method uses.
 type Handler struct {
 	store    *models.Store
+	onboard  *onboarding.Service
 	cfg      Config
 	sessions *sessions.CookieStore
 	log      *slog.Logger
@@ -43,13 +49,13 @@ type Handler struct {
 }
 
 // New builds the whole HTTP application; main and the tests both use it.
-func New(store *models.Store, cfg Config) *echo.Echo {
+func New(store *models.Store, onboard *onboarding.Service, cfg Config) *echo.Echo {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	secure := strings.HasPrefix(cfg.BaseURL, "https://")
-	h := &Handler{store: store, cfg: cfg, log: cfg.Logger, secure: secure,
+	h := &Handler{store: store, onboard: onboard, cfg: cfg, log: cfg.Logger, secure: secure,
 		sessions: newSessionStore(cfg.SessionSecret, secure)}
 
 	e := echo.New()
@@ -74,15 +80,26 @@ func New(store *models.Store, cfg Config) *echo.Echo {
 		}),
 	)
 	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
+	if cfg.Sandbox != nil {
+		e.Any(sandboxPrefix+"/*", echo.WrapHandler(http.StripPrefix(sandboxPrefix, cfg.Sandbox)))
+	}
 	h.register(e)
 	return e
 }
 
-// skipCSRF exempts routes that no browser form posts to: probes, assets and
-// machine-to-machine endpoints that authenticate otherwise.
+// sandboxPrefix is where the built-in Sinch simulator is mounted.
+const sandboxPrefix = "/sandbox"
+
+// skipCSRF exempts routes that no wabadesk form posts to: probes, assets,
+// and the sandbox, which stands in for Sinch and Meta (outside systems that
+// authenticate otherwise and never see our session).
 func skipCSRF(c echo.Context) bool {
 	p := c.Request().URL.Path
-	return p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, static.Prefix)
+	return p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, sandboxPrefix+"/")
+}
+
+func (h *Handler) connect(ctx context.Context, tenantID int64) (onboarding.Connection, error) {
+	return h.onboard.Connection(ctx, tenantID)
 }
 
 // link returns an absolute URL on the public base address.

@@ -3,6 +3,7 @@ package models
 import (
 	"errors"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -57,3 +58,5 @@ func AsValidation(err error) (ValidationError, bool) {
 	}
 	return nil, false
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -12,6 +12,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 		&Organisation{},
 		&User{},
 		&Invite{},
+		&Client{},
+		&Sender{},
+		&Event{},
 	)
 	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)

@@ -23,11 +23,13 @@ type Store struct {
 	Now func() time.Time
 	// PasswordCost is the bcrypt cost; tests lower it to bcrypt.MinCost.
 	PasswordCost int
+	// StuckAfter holds the per-stage "needs attention" thresholds.
+	StuckAfter map[Stage]time.Duration
 }
 
 // NewStore wraps an open database. Call Migrate before serving.
 func NewStore(db *gorm.DB) *Store {
-	return &Store{db: db, Now: time.Now, PasswordCost: bcrypt.DefaultCost + 1}
+	return &Store{db: db, Now: time.Now, PasswordCost: bcrypt.DefaultCost + 1, StuckAfter: DefaultStuckAfter}
 }
 
 // DB exposes the handle for health checks and tests.

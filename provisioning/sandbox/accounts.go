@@ -2,6 +2,8 @@ package sandbox
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 
 	pv "wabadesk/provisioning"
 )
@@ -28,6 +30,9 @@ func (s *Sandbox) createAccount(q *call) (int, any, *apiError) {
 		return 0, nil, aerr
 	}
 	details, bm, aerr := checkAccountInput(m)
+	if aerr == nil {
+		aerr = s.checkEnvironment(bm)
+	}
 	if aerr != nil {
 		return 0, nil, aerr
 	}
@@ -192,4 +197,17 @@ func activityPage(q *call, all []pv.Activity) ([]pv.Activity, page, *apiError) {
 		out = append(out, all[len(all)-1-i])
 	}
 	return out, pg, nil
+}
+
+// checkEnvironment refuses a business manager the reseller's Sinch
+// environment does not offer (Options.AllowedBusinessManagers), as Sinch does
+// with invalid_business_manager_for_environment.
+func (s *Sandbox) checkEnvironment(bm pv.BusinessManager) *apiError {
+	allowed := s.opts.AllowedBusinessManagers
+	if len(allowed) == 0 || slices.Contains(allowed, string(bm)) {
+		return nil
+	}
+	return &apiError{code: "invalid_business_manager_for_environment",
+		resolution: "Verify that business manager is valid for environment. Allowed business managers for environment " +
+			strings.Join(allowed, ", ") + "."}
 }

@@ -43,6 +43,10 @@ type Options struct {
 	// 6 attempts, 1 s doubling to at most 1 min.
 	DeliveryAttempts int
 	DeliveryBackoff  func(retry int) time.Duration
+	// AllowedBusinessManagers, when set, are the only Sinch business managers
+	// the simulated environment accepts on account creation; others get 400
+	// invalid_business_manager_for_environment.
+	AllowedBusinessManagers []string
 	// Logf, when set, receives one line per notable event (deliveries, load errors).
 	Logf func(format string, args ...any)
 }

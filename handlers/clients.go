@@ -1,0 +1,274 @@
+package handlers
+
+import (
+	"errors"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"wabadesk/models"
+	"wabadesk/provisioning/onboarding"
+	"wabadesk/views"
+)
+
+type clientForm struct {
+	models.ClientInput
+	Action string `form:"action"`
+}
+
+var clientSorts = []views.Option{
+	{Value: "change", Label: "Latest change first"}, {Value: "waiting", Label: "Longest waiting first"},
+	{Value: "name", Label: "Name A–Z"}, {Value: "stage", Label: "Stage"},
+}
+
+// listClients is the home page: counts per stage, search, filters, pages.
+func (h *Handler) listClients(c echo.Context) error {
+	u := currentUser(c)
+	page, _ := strconv.Atoi(c.QueryParam("page"))
+	f := models.ClientFilter{Query: c.QueryParam("q"), Stage: models.Stage(c.QueryParam("stage")),
+		Attention: c.QueryParam("attention") == "1", Sort: c.QueryParam("sort"), Page: page, PerPage: 50}
+	list, err := h.store.Clients(c.Request().Context(), u.OrganisationID, f)
+	if err != nil {
+		return err
+	}
+	conn, err := h.connect(c.Request().Context(), u.OrganisationID)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.ClientsPage(h.page(c, "Clients", "clients"), h.clientsView(f, list, u, conn.Sandbox)))
+}
+
+func (h *Handler) clientsView(f models.ClientFilter, list models.ClientList, u *models.User, sandbox bool) views.ClientsView {
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	link := func(stage models.Stage, attention bool, page int) string {
+		q := url.Values{}
+		if f.Query != "" {
+			q.Set("q", f.Query)
+		}
+		if stage != "" {
+			q.Set("stage", string(stage))
+		}
+		if attention {
+			q.Set("attention", "1")
+		}
+		if f.Sort != "" && f.Sort != "change" {
+			q.Set("sort", f.Sort)
+		}
+		if page > 1 {
+			q.Set("page", strconv.Itoa(page))
+		}
+		if len(q) == 0 {
+			return "/clients"
+		}
+		return "/clients?" + q.Encode()
+	}
+	v := views.ClientsView{Query: f.Query, Stage: string(f.Stage), Sort: f.Sort, Sorts: clientSorts, Total: list.Total,
+		Page: f.Page, Pages: int(math.Ceil(float64(list.Total) / float64(f.PerPage))), CanCreate: u.Role.AtLeast(models.RoleAgent), Sandbox: sandbox,
+		All:       views.StageCount{Label: "All", Count: list.All, URL: link("", false, 1), Active: f.Stage == "" && !f.Attention},
+		Attention: views.StageCount{Label: "Needs attention", Count: list.Attention, URL: link("", true, 1), Active: f.Attention, Badge: "badge-danger"},
+	}
+	for _, st := range models.Stages {
+		v.Counts = append(v.Counts, views.StageCount{Label: st.Label(), Count: list.Counts[st], URL: link(st, false, 1), Active: f.Stage == st, Badge: st.Badge()})
+	}
+	if f.Page > 1 {
+		v.PrevURL = link(f.Stage, f.Attention, f.Page-1)
+	}
+	if f.Page < v.Pages {
+		v.NextURL = link(f.Stage, f.Attention, f.Page+1)
+	}
+	now := h.store.Now()
+	for _, cl := range list.Clients {
+		v.Rows = append(v.Rows, views.ClientRow{URL: clientURL(cl.ID), Name: cl.Name, BMID: cl.BusinessManagerID, WabaName: cl.WabaName,
+			StageLabel: cl.Stage.Label(), StageBadge: cl.Stage.Badge(), SenderStage: cl.SenderStage.Label(), Phone: cl.SenderPhone,
+			WaitingOn: cl.Stage.WaitingOn(), InState: since(cl.StageSince, now), LastChange: since(cl.LastChangeAt, now) + " ago",
+			Attention: h.store.NeedsAttention(cl)})
+	}
+	return v
+}
+
+func clientURL(id int64) string { return "/clients/" + strconv.FormatInt(id, 10) }
+
+func (h *Handler) newClient(c echo.Context) error {
+	return h.renderClientForm(c, http.StatusOK, nil, views.Form{Values: map[string]string{"legacy": "false"}})
+}
+
+// createClient saves a draft and, when asked, submits it at once.
+func (h *Handler) createClient(c echo.Context) error {
+	var f clientForm
+	if err := c.Bind(&f); err != nil {
+		return err
+	}
+	u := currentUser(c)
+	cl, err := h.store.CreateClient(c.Request().Context(), u.OrganisationID, *u, f.ClientInput, f.Action == "submit")
+	if v, ok := models.AsValidation(err); ok {
+		return h.renderClientForm(c, http.StatusUnprocessableEntity, nil, clientFormOf(f, v))
+	}
+	if err != nil {
+		return err
+	}
+	if f.Action != "submit" {
+		h.flash(c, "success", "Draft saved. Submit it to Sinch when the details are complete.")
+		return redirect(c, clientURL(cl.ID))
+	}
+	return h.submitAndRender(c, cl, f)
+}
+
+func (h *Handler) editClient(c echo.Context) error {
+	cl, err := h.clientParam(c)
+	if err != nil {
+		return err
+	}
+	if !cl.Editable() {
+		h.flash(c, "info", "Sinch is working on this account; its details can be changed only while it is a draft or after a rejection.")
+		return redirect(c, clientURL(cl.ID))
+	}
+	form := clientFormOf(clientForm{ClientInput: cl.ClientInput}, cl.FieldErrors())
+	return h.renderClientForm(c, http.StatusOK, &cl, form)
+}
+
+// updateClient saves changes to a draft or rejected client, and resubmits when asked.
+func (h *Handler) updateClient(c echo.Context) error {
+	cl, err := h.clientParam(c)
+	if err != nil {
+		return err
+	}
+	var f clientForm
+	if err := c.Bind(&f); err != nil {
+		return err
+	}
+	u := currentUser(c)
+	updated, err := h.store.UpdateClient(c.Request().Context(), u.OrganisationID, cl.ID, *u, f.ClientInput, f.Action == "submit")
+	if v, ok := models.AsValidation(err); ok {
+		return h.renderClientForm(c, http.StatusUnprocessableEntity, &cl, clientFormOf(f, v))
+	}
+	if err != nil {
+		return err
+	}
+	if f.Action != "submit" {
+		h.flash(c, "success", "Changes saved.")
+		return redirect(c, clientURL(cl.ID))
+	}
+	return h.submitAndRender(c, updated, f)
+}
+
+// submitClient submits a client from its page.
+func (h *Handler) submitClient(c echo.Context) error {
+	cl, err := h.clientParam(c)
+	if err != nil {
+		return err
+	}
+	return h.submitAndRender(c, cl, clientForm{ClientInput: cl.ClientInput})
+}
+
+// submitAndRender calls Sinch and shows the outcome: the client page, or the
+// form with Sinch's messages next to the fields.
+func (h *Handler) submitAndRender(c echo.Context, cl models.Client, f clientForm) error {
+	u := currentUser(c)
+	out, err := h.onboard.SubmitClient(c.Request().Context(), u.OrganisationID, cl.ID, u.Name)
+	if v, ok := models.AsValidation(err); ok {
+		return h.renderClientForm(c, http.StatusUnprocessableEntity, &out, clientFormOf(f, v))
+	}
+	if errors.Is(err, models.ErrConflict) {
+		h.flash(c, "info", "This client was already submitted.")
+		return redirect(c, clientURL(cl.ID))
+	}
+	if err != nil {
+		return err
+	}
+	if out.AccountStage == models.AccountQueued {
+		h.flash(c, "warning", "Sinch could not be reached. The submission is queued and will be retried automatically; nothing needs to be typed again.")
+	} else {
+		h.flash(c, "success", "Submitted to Sinch.")
+	}
+	return redirect(c, clientURL(cl.ID))
+}
+
+func (h *Handler) renderClientForm(c echo.Context, status int, cl *models.Client, form views.Form) error {
+	v := views.ClientFormView{Title: "New client", Action: "/clients", CancelURL: "/clients", Form: form,
+		Categories: options(models.BusinessCategories, "Choose a category"), Managers: options(models.SinchBusinessManagers, "Sinch default"),
+		Regions: options(models.Regions, "Sinch default"), Storages: options(models.MetaLocalStorages, "Region default"),
+		Legacy: form.Value("legacy") == "true"}
+	if cl != nil {
+		v.Title, v.Action, v.CancelURL = "Edit "+cl.Name, clientURL(cl.ID), clientURL(cl.ID)
+		v.Resubmit = cl.AccountStage == models.AccountRejected
+	}
+	return render(c, status, views.ClientFormPage(h.page(c, v.Title, "clients"), v))
+}
+
+func clientFormOf(f clientForm, errs map[string]string) views.Form {
+	form := formOf(&f.ClientInput, errs)
+	form.Values["legacy"] = strconv.FormatBool(f.Legacy)
+	return form
+}
+
+func options(choices []models.Choice, empty string) []views.Option {
+	out := []views.Option{{Value: "", Label: empty}}
+	for _, ch := range choices {
+		out = append(out, views.Option{Value: ch.Value, Label: ch.Label})
+	}
+	return out
+}
+
+// clientParam loads the :id client of the current tenant (404 otherwise).
+func (h *Handler) clientParam(c echo.Context) (models.Client, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return models.Client{}, err
+	}
+	return h.store.ClientByID(c.Request().Context(), currentUser(c).OrganisationID, id)
+}
+
+func (h *Handler) deleteClient(c echo.Context) error {
+	cl, err := h.clientParam(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.store.DeleteClient(c.Request().Context(), cl.OrganisationID, cl.ID); errors.Is(err, models.ErrConflict) {
+		h.flash(c, "error", "Only drafts can be deleted; this client was already sent to Sinch.")
+		return redirect(c, clientURL(cl.ID))
+	} else if err != nil {
+		return err
+	}
+	h.flash(c, "success", cl.Name+" was deleted.")
+	return redirect(c, "/clients")
+}
+
+// refreshClient re-reads the client from Sinch now.
+func (h *Handler) refreshClient(c echo.Context) error {
+	cl, err := h.clientParam(c)
+	if err != nil {
+		return err
+	}
+	if err := h.onboard.SyncClient(c.Request().Context(), cl.OrganisationID, cl.ID); err != nil {
+		h.flash(c, "warning", onboarding.Plain(err))
+	}
+	return redirect(c, clientURL(cl.ID))
+}
+
+// createComment posts a comment to Sinch about the account.
+func (h *Handler) createComment(c echo.Context) error {
+	cl, err := h.clientParam(c)
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	text := c.FormValue("comment")
+	err = h.onboard.Comment(c.Request().Context(), u.OrganisationID, cl.ID, 0, text, u.Name)
+	if v, ok := models.AsValidation(err); ok {
+		return h.renderClient(c, http.StatusUnprocessableEntity, cl, views.Form{Values: map[string]string{"comment": text}, Errors: v}, nil)
+	}
+	if errors.Is(err, onboarding.ErrUnavailable) {
+		return h.renderClient(c, http.StatusServiceUnavailable, cl,
+			views.Form{Values: map[string]string{"comment": text}, Errors: map[string]string{"comment": onboarding.Plain(err)}}, nil)
+	}
+	if err != nil {
+		return err
+	}
+	h.flash(c, "success", "Comment sent to Sinch.")
+	return redirect(c, clientURL(cl.ID))
+}

@@ -1,0 +1,164 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"wabadesk/models"
+	"wabadesk/provisioning/onboarding"
+	"wabadesk/views"
+)
+
+// journeySteps are the stepper's labels; stepIndex places each stage on it.
+var journeySteps = []string{"Draft", "Submitted", "Sinch preparing", "Client approves at Meta",
+	"Onboarded", "Sender created", "Phone verification", "Active"}
+
+var stepIndex = map[models.Stage]int{
+	models.StageDraft: 0, models.StageQueued: 1, models.StagePreparing: 2, models.StageMetaApproval: 3,
+	models.StageRejected: 3, models.StageOnboarded: 4, models.StageSenderReview: 5,
+	models.StageSenderProblem: 5, models.StageVerification: 6, models.StageActive: 7,
+}
+
+var sourceLabels = map[string]string{models.SourceStaff: "Staff", models.SourceSinch: "Sinch",
+	models.SourceClient: "Client", models.SourceSystem: "wabadesk"}
+
+func (h *Handler) showClient(c echo.Context) error {
+	cl, err := h.clientParam(c)
+	if err != nil {
+		return err
+	}
+	return h.renderClient(c, http.StatusOK, cl, views.Form{}, nil)
+}
+
+// renderClient builds the client page; forms carry a failed comment or OTP
+// attempt back with its message.
+func (h *Handler) renderClient(c echo.Context, status int, cl models.Client, comment views.Form, otp map[int64]views.Form) error {
+	ctx, u := c.Request().Context(), currentUser(c)
+	events, err := h.store.Events(ctx, u.OrganisationID, cl.ID, 200)
+	if err != nil {
+		return err
+	}
+	senders, err := h.store.Senders(ctx, u.OrganisationID, cl.ID)
+	if err != nil {
+		return err
+	}
+	now := h.store.Now()
+	canAct := u.Role.AtLeast(models.RoleAgent)
+	v := views.ClientView{ID: cl.ID, URL: clientURL(cl.ID), Name: cl.Name, StageLabel: cl.Stage.Label(), StageBadge: cl.Stage.Badge(),
+		WaitingOn: cl.Stage.WaitingOn(), Since: since(cl.StageSince, now) + " (" + cl.StageSince.Format("2 Jan 15:04") + ")",
+		Attention: h.store.NeedsAttention(cl), Rejected: cl.AccountStage == models.AccountRejected, Reason: cl.RejectionReason,
+		Queued: cl.AccountStage == models.AccountQueued, Draft: cl.AccountStage == models.AccountDraft, Legacy: cl.Legacy,
+		CanEdit: canAct && cl.Editable(), CanSubmit: canAct && cl.Editable(), CanDelete: canAct && cl.AccountStage == models.AccountDraft,
+		CanAddSender: canAct && cl.AccountStage == models.AccountOnboarded, CanComment: canAct && !cl.Editable() || canAct && cl.AccountStage == models.AccountRejected,
+		CanAct: canAct, CommentForm: comment, Details: clientDetails(cl)}
+	if v.Queued {
+		v.QueueNote = "Queued: " + cl.LastError + " wabadesk retries automatically"
+		if cl.NextAttemptAt != nil {
+			v.QueueNote += "; next attempt at " + cl.NextAttemptAt.Format("15:04:05")
+		}
+		v.QueueNote += ". Nothing needs to be typed again."
+	}
+	for _, msg := range cl.FieldErrors() {
+		v.SinchErrors = append(v.SinchErrors, msg)
+	}
+	v.MetaLink, v.MetaSandbox = h.onboard.MetaLink(ctx, u.OrganisationID, cl)
+	idx := stepIndex[cl.Stage]
+	for i, label := range journeySteps {
+		state := "todo"
+		switch {
+		case i < idx || cl.Stage == models.StageActive:
+			state = "done"
+		case i == idx && (cl.Stage == models.StageRejected || cl.Stage == models.StageSenderProblem):
+			state = "problem"
+		case i == idx:
+			state = "current"
+		}
+		v.Steps = append(v.Steps, views.Step{Label: label, State: state})
+	}
+	for _, e := range events {
+		v.Events = append(v.Events, views.EventRow{At: e.At.Format("2 Jan 2006 15:04:05"), Ago: since(e.At, now) + " ago",
+			Source: e.Source, Label: sourceLabels[e.Source], Actor: e.Actor, Title: e.Title, Detail: e.Detail})
+	}
+	for _, s := range senders {
+		v.Senders = append(v.Senders, senderRow(cl, s, canAct, otp[s.ID]))
+	}
+	return render(c, status, views.ClientPage(h.page(c, cl.Name, "clients"), v))
+}
+
+func senderRow(cl models.Client, s models.Sender, canAct bool, otp views.Form) views.SenderRow {
+	row := views.SenderRow{ID: s.ID, URL: clientURL(cl.ID) + "/senders/" + itoa(s.ID), Phone: s.Phone(), DisplayName: s.DisplayName,
+		Provider:   map[string]string{models.ProviderCustomer: "Client's own number", models.ProviderSinch: "Number from Sinch"}[s.Provider],
+		StageLabel: s.Stage.Label(), StageBadge: senderBadge(s.Stage), Reason: s.Reason, Queued: s.Stage == models.SenderQueued,
+		Verification: s.Stage == models.SenderVerification, Deleted: s.Stage == models.SenderDeleted, OTPForm: otp,
+		CanEdit:    canAct && s.Stage.Editable(),
+		CanSubmit:  canAct && (s.Stage == models.SenderDraft || s.Stage == models.SenderQueued || s.Stage == models.SenderRejected || s.Stage == models.SenderError),
+		CanDiscard: canAct && s.SinchID != "" && (s.Stage == models.SenderRejected || s.Stage == models.SenderError),
+		CanDelete:  canAct && s.Stage != models.SenderDeleted,
+	}
+	if row.Phone == "" {
+		row.Phone = "+" + s.CountryCode + " (number from Sinch)"
+	}
+	switch s.Stage {
+	case models.SenderError:
+		row.Problem = onboarding.ExplainSenderError(s.ErrorCode)
+		if s.ErrorCode != "" {
+			row.Problem += " (" + s.ErrorCode + ")"
+		}
+	case models.SenderRejected:
+		row.Problem = "Meta or Sinch rejected this sender. Fix the details and resubmit, or discard the changes."
+	case models.SenderQueued:
+		row.Problem = "Sinch could not be reached; wabadesk retries automatically."
+	}
+	if s.OTPRequestedAt != nil {
+		row.OTPNote = "Last code sent by " + strings.ToLower(map[string]string{"SMS": "SMS", "VOICE": "voice call"}[s.OTPMethod]) + " at " + s.OTPRequestedAt.Format("15:04") + "."
+	}
+	return row
+}
+
+func senderBadge(s models.SenderStage) string {
+	switch s {
+	case models.SenderActive:
+		return "badge-ok"
+	case models.SenderRejected, models.SenderError, models.SenderInactive:
+		return "badge-danger"
+	case models.SenderVerification, models.SenderQueued:
+		return "badge-warn"
+	case models.SenderDraft, models.SenderDeleted:
+		return ""
+	}
+	return "badge-info"
+}
+
+// clientDetails lists what was (or will be) sent to Sinch.
+func clientDetails(cl models.Client) []views.KV {
+	orDefault := func(s string) string {
+		if s == "" {
+			return "Sinch default"
+		}
+		return s
+	}
+	kv := []views.KV{{Label: "Sinch project ID", Value: orDash(cl.ProjectID)}, {Label: "Business Manager ID", Value: orDash(cl.BusinessManagerID)}}
+	if cl.Legacy {
+		kv = append(kv, views.KV{Label: "Mode", Value: "Legacy On-Behalf-Of"}, views.KV{Label: "Company legal name", Value: orDash(cl.CompanyLegalName)})
+	} else {
+		kv = append(kv, views.KV{Label: "Mode", Value: "Partner-initiated"}, views.KV{Label: "WABA name", Value: orDash(cl.WabaName)},
+			views.KV{Label: "Sender display name", Value: orDash(cl.SenderDisplayName)},
+			views.KV{Label: "Business category", Value: orDash(models.LabelOf(models.BusinessCategories, cl.BusinessCategory))},
+			views.KV{Label: "Region", Value: orDefault(models.LabelOf(models.Regions, cl.Region))},
+			views.KV{Label: "Meta local storage", Value: orDefault(models.LabelOf(models.MetaLocalStorages, cl.MetaLocalStorage))})
+	}
+	kv = append(kv, views.KV{Label: "Sinch business manager", Value: orDefault(models.LabelOf(models.SinchBusinessManagers, cl.SinchBusinessManager))})
+	if cl.WabaID != "" {
+		kv = append(kv, views.KV{Label: "WABA ID", Value: cl.WabaID})
+	}
+	return kv
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}

@@ -1,0 +1,91 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// ErrNoChange tells ChangeClient/ChangeSender that the mutation found nothing
+// to change; nothing is written and the call succeeds.
+var ErrNoChange = errors.New("no change")
+
+// ChangeClient loads a client, lets change mutate it and return timeline
+// events, then saves both in one transaction. The journey stage is derived
+// from the account and sender stages here, so every path (handlers, worker,
+// webhooks) keeps it right.
+func (s *Store) ChangeClient(ctx context.Context, tenantID, id int64, change func(c *Client) ([]Event, error)) (Client, error) {
+	var c Client
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("organisation_id = ?", tenantID).First(&c, id).Error; err != nil {
+			return err
+		}
+		events, err := change(&c)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if stage := journeyStage(c.AccountStage, c.SenderStage); stage != c.Stage {
+			c.Stage, c.StageSince = stage, now
+		}
+		if len(events) > 0 { // polls that find nothing new are not "changes"
+			c.LastChangeAt = now
+		}
+		if err := tx.Select("*").Omit("created_at", "Organisation").Save(&c).Error; err != nil {
+			return err
+		}
+		return addEvents(tx, tenantID, c.ID, nil, now, events)
+	})
+	if errors.Is(err, ErrNoChange) {
+		return c, nil
+	}
+	return c, wrap(err, "change client")
+}
+
+// ChangeSender is ChangeClient for a sender; the client row follows.
+func (s *Store) ChangeSender(ctx context.Context, tenantID, id int64, change func(snd *Sender) ([]Event, error)) (Sender, error) {
+	var snd Sender
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("organisation_id = ?", tenantID).First(&snd, id).Error; err != nil {
+			return err
+		}
+		before := snd.Stage
+		events, err := change(&snd)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		if snd.Stage != before {
+			snd.StageSince = now
+		}
+		if err := tx.Select("*").Omit("created_at", "Client").Save(&snd).Error; err != nil {
+			return err
+		}
+		if err := syncClientSender(tx, snd.ClientID, now, len(events) > 0); err != nil {
+			return err
+		}
+		return addEvents(tx, tenantID, snd.ClientID, &snd.ID, now, events)
+	})
+	if errors.Is(err, ErrNoChange) {
+		return snd, nil
+	}
+	return snd, wrap(err, "change sender")
+}
+
+func addEvents(tx *gorm.DB, tenantID, clientID int64, senderID *int64, now time.Time, events []Event) error {
+	for _, e := range events {
+		e.OrganisationID, e.ClientID = tenantID, clientID
+		if e.SenderID == nil {
+			e.SenderID = senderID
+		}
+		if e.At.IsZero() {
+			e.At = now
+		}
+		if err := addEvent(tx, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,140 @@
+package models
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// DefaultStuckAfter is how long a client may sit in a stage before it
+// "needs attention". Stages that wait on staff need attention at once.
+var DefaultStuckAfter = map[Stage]time.Duration{
+	StageDraft:         7 * 24 * time.Hour,
+	StageQueued:        time.Hour,
+	StagePreparing:     24 * time.Hour,
+	StageMetaApproval:  48 * time.Hour,
+	StageOnboarded:     7 * 24 * time.Hour,
+	StageSenderReview:  48 * time.Hour,
+	StageVerification:  24 * time.Hour,
+	StageRejected:      0,
+	StageSenderProblem: 0,
+}
+
+// NeedsAttention reports whether c has waited too long in its stage.
+func (s *Store) NeedsAttention(c Client) bool {
+	d, ok := s.StuckAfter[c.Stage]
+	return ok && !c.StageSince.After(s.now().Add(-d))
+}
+
+// ClientFilter is what the client list asks for.
+type ClientFilter struct {
+	Query     string // name, Business Manager ID or phone number
+	Stage     Stage
+	Attention bool
+	Sort      string // "change" (default), "name", "stage", "waiting"
+	Page      int    // 1-based
+	PerPage   int
+}
+
+// ClientList is one page of clients plus the numbers above the table.
+type ClientList struct {
+	Clients   []Client
+	Total     int64 // matching the filter
+	Counts    map[Stage]int64
+	Attention int64
+	All       int64
+}
+
+// Clients lists the tenant's clients. Every filter runs on indexed columns of
+// the one clients table, so a page stays fast at 10,000 clients.
+func (s *Store) Clients(ctx context.Context, tenantID int64, f ClientFilter) (ClientList, error) {
+	if f.PerPage <= 0 || f.PerPage > 200 {
+		f.PerPage = 50
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	out := ClientList{Counts: map[Stage]int64{}}
+	db := s.db.WithContext(ctx)
+	base := func() *gorm.DB { return db.Model(&Client{}).Where("organisation_id = ?", tenantID) }
+
+	var rows []struct {
+		Stage Stage
+		N     int64
+	}
+	if err := base().Select("stage, COUNT(*) AS n").Group("stage").Scan(&rows).Error; err != nil {
+		return out, wrap(err, "count clients")
+	}
+	for _, r := range rows {
+		out.Counts[r.Stage] = r.N
+		out.All += r.N
+	}
+	attention := s.attentionClause()
+	if err := base().Where(attention.sql, attention.args...).Count(&out.Attention).Error; err != nil {
+		return out, wrap(err, "count attention")
+	}
+
+	q := base()
+	if f.Query != "" {
+		like := "%" + strings.ToLower(strings.TrimSpace(f.Query)) + "%"
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, f.Query)
+		cond := "LOWER(name) LIKE ? OR business_manager_id LIKE ? OR LOWER(waba_name) LIKE ?"
+		args := []any{like, like, like}
+		if digits != "" {
+			cond += " OR REPLACE(REPLACE(sender_phone, '+', ''), ' ', '') LIKE ?"
+			args = append(args, "%"+digits+"%")
+		}
+		q = q.Where("("+cond+")", args...)
+	}
+	if f.Stage != "" {
+		q = q.Where("stage = ?", f.Stage)
+	}
+	if f.Attention {
+		q = q.Where(attention.sql, attention.args...)
+	}
+	if err := q.Count(&out.Total).Error; err != nil {
+		return out, wrap(err, "count filtered clients")
+	}
+	err := q.Order(orderBy(f.Sort)).Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Find(&out.Clients).Error
+	return out, wrap(err, "list clients")
+}
+
+func orderBy(sort string) string {
+	switch sort {
+	case "name":
+		return "LOWER(name), id"
+	case "stage":
+		return "stage, stage_since"
+	case "waiting":
+		return "stage_since, id"
+	}
+	return "last_change_at DESC, id DESC"
+}
+
+type clause struct {
+	sql  string
+	args []any
+}
+
+// attentionClause is NeedsAttention in SQL: one OR per stage threshold.
+func (s *Store) attentionClause() clause {
+	var parts []string
+	var args []any
+	for _, st := range Stages {
+		if d, ok := s.StuckAfter[st]; ok {
+			parts = append(parts, "(stage = ? AND stage_since <= ?)")
+			args = append(args, st, s.now().Add(-d))
+		}
+	}
+	if len(parts) == 0 {
+		return clause{"1 = 0", nil}
+	}
+	return clause{"(" + strings.Join(parts, " OR ") + ")", args}
+}

@@ -1,0 +1,143 @@
+package onboarding
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"wabadesk/models"
+	"wabadesk/provisioning"
+)
+
+// OTP limits applied before Sinch is asked, so neither staff nor a client
+// link can hammer Meta's code delivery.
+const (
+	ResendWait    = 30 * time.Second
+	MaxWrongCodes = 5
+	otpCodeLength = 6
+)
+
+var otpPattern = regexp.MustCompile(`^[0-9]{6}$`)
+
+// RequestOTP asks Sinch to send the verification code by SMS or VOICE.
+func (s *Service) RequestOTP(ctx context.Context, tenantID, clientID, senderID int64, method, actor, source string) (models.Sender, error) {
+	c, snd, conn, err := s.senderContext(ctx, tenantID, clientID, senderID)
+	if err != nil {
+		return snd, err
+	}
+	if method != string(provisioning.MethodSMS) && method != string(provisioning.MethodVoice) {
+		return snd, models.ValidationError{"method": "Choose SMS or voice call."}
+	}
+	if snd.Stage != models.SenderVerification {
+		return snd, models.ValidationError{"method": "The number is not waiting for verification right now."}
+	}
+	if snd.OTPRequestedAt != nil {
+		if wait := snd.OTPRequestedAt.Add(ResendWait).Sub(s.now()); wait > 0 {
+			return snd, models.ValidationError{"method": fmt.Sprintf("A code was sent moments ago. Wait %d seconds before asking for another.", int(wait.Seconds())+1)}
+		}
+	}
+	reg, err := conn.Client.RegisterSender(ctx, c.ProjectID, snd.SinchID, provisioning.RegistrationMethod(method))
+	if err != nil {
+		return snd, actionError(err, "method")
+	}
+	return s.store.ChangeSender(ctx, tenantID, snd.ID, func(m *models.Sender) ([]models.Event, error) {
+		m.OTPMethod, m.OTPRequestedAt, m.OTPFailures = method, ptr(s.now()), 0
+		title := "Verification code requested by " + methodLabel(method)
+		if !reg.VerificationCodeSent {
+			title = "Sinch reports the number is already registered; no code was sent"
+		}
+		return []models.Event{{Source: source, Actor: actor, Title: title}}, nil
+	})
+}
+
+// VerifyOTP checks the code the client received.
+func (s *Service) VerifyOTP(ctx context.Context, tenantID, clientID, senderID int64, code, actor, source string) (models.Sender, error) {
+	c, snd, conn, err := s.senderContext(ctx, tenantID, clientID, senderID)
+	if err != nil {
+		return snd, err
+	}
+	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
+	switch {
+	case snd.Stage != models.SenderVerification:
+		return snd, models.ValidationError{"code": "The number is not waiting for verification right now."}
+	case !otpPattern.MatchString(code):
+		return snd, models.ValidationError{"code": fmt.Sprintf("Enter the %d digits of the code.", otpCodeLength)}
+	case snd.OTPFailures >= MaxWrongCodes:
+		return snd, models.ValidationError{"code": "Too many wrong codes. Request a new code, then enter it."}
+	}
+	err = conn.Client.VerifySender(ctx, c.ProjectID, snd.SinchID, code)
+	if provisioning.HasCode(err, "wrong_otp") {
+		out, serr := s.store.ChangeSender(ctx, tenantID, snd.ID, func(m *models.Sender) ([]models.Event, error) {
+			m.OTPFailures++
+			return []models.Event{{Source: source, Actor: actor, Title: "A wrong verification code was entered"}}, nil
+		})
+		if serr != nil {
+			return out, serr
+		}
+		msg := Plain(err)
+		if left := MaxWrongCodes - out.OTPFailures; left <= 0 {
+			msg = "Too many wrong codes. Request a new code, then enter it."
+		} else if left <= 2 {
+			msg += fmt.Sprintf(" %d attempts left.", left)
+		}
+		return out, models.ValidationError{"code": msg}
+	}
+	if err != nil {
+		return snd, actionError(err, "code")
+	}
+	out, err := s.store.ChangeSender(ctx, tenantID, snd.ID, func(m *models.Sender) ([]models.Event, error) {
+		m.OTPFailures = 0
+		return []models.Event{{Source: source, Actor: actor, Title: "Phone number verified with the code"}}, nil
+	})
+	if err != nil {
+		return out, err
+	}
+	return out, s.schedule(ctx, tenantID, clientID, ptr(s.now().Add(syncSoon)))
+}
+
+func methodLabel(m string) string {
+	if m == string(provisioning.MethodVoice) {
+		return "voice call"
+	}
+	return "SMS"
+}
+
+// Comment posts a comment to Sinch on the account (or a sender) and records it.
+func (s *Service) Comment(ctx context.Context, tenantID, clientID int64, senderID int64, text, actor string) error {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return models.ValidationError{"comment": "Write a comment first."}
+	}
+	if len(text) > 65535 {
+		return models.ValidationError{"comment": "Use at most 65,535 characters."}
+	}
+	c, err := s.store.ClientByID(ctx, tenantID, clientID)
+	if err != nil {
+		return err
+	}
+	if c.AccountStage == models.AccountDraft || c.AccountStage == models.AccountQueued {
+		return models.ValidationError{"comment": "Comments go to Sinch, so submit the client first."}
+	}
+	conn, err := s.connect(ctx, tenantID)
+	if err != nil {
+		return err
+	}
+	var sid *int64
+	if senderID != 0 {
+		snd, err := s.store.SenderByID(ctx, tenantID, clientID, senderID)
+		if err != nil {
+			return err
+		}
+		_, err = conn.Client.AddSenderComment(ctx, c.ProjectID, snd.SinchID, text)
+		if err != nil {
+			return actionError(err, "comment")
+		}
+		sid = &snd.ID
+	} else if _, err := conn.Client.AddAccountComment(ctx, c.ProjectID, text); err != nil {
+		return actionError(err, "comment")
+	}
+	return s.store.AddEvent(ctx, tenantID, models.Event{ClientID: clientID, SenderID: sid, Source: models.SourceStaff,
+		Actor: actor, Title: "Comment sent to Sinch", Detail: text})
+}

@@ -1,0 +1,98 @@
+// Package onboarding drives each client through the Sinch Provisioning API:
+// it submits accounts and senders, requests and checks OTPs, and keeps our
+// copy of every client in step with Sinch (the background worker). All
+// changes go through models.Store.ChangeClient/ChangeSender, one idempotent
+// apply path for actions, polling and (later) webhooks.
+//
+// It may import models and provisioning; handlers and main use it.
+package onboarding
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"wabadesk/models"
+	"wabadesk/provisioning"
+)
+
+// Connection is how one organisation reaches Sinch.
+type Connection struct {
+	Client *provisioning.Client
+	// MetaBase is where approval links point: Meta Business Suite, or the
+	// sandbox's stand-in page.
+	MetaBase string
+	// Sandbox is true when Client talks to the built-in simulator.
+	Sandbox bool
+}
+
+// Connector returns the Sinch connection of an organisation.
+type Connector func(ctx context.Context, tenantID int64) (Connection, error)
+
+// Service is the onboarding engine shared by handlers and the worker.
+type Service struct {
+	store   *models.Store
+	connect Connector
+	// Now is the clock; tests move it.
+	Now func() time.Time
+	// Backoff is the wait before background retry n (1-based).
+	Backoff func(n int) time.Duration
+	// ID names this process in row leases.
+	ID string
+	// Logger receives the worker's warnings.
+	Logger *slog.Logger
+}
+
+// New returns a Service.
+func New(store *models.Store, connect Connector) *Service {
+	return &Service{store: store, connect: connect, Now: time.Now, Backoff: DefaultBackoff,
+		ID: "worker-" + randomID()}
+}
+
+// DefaultBackoff waits 10 s, 20 s, 40 s... up to 15 minutes, with ±20% jitter
+// so many queued clients do not retry in lockstep.
+func DefaultBackoff(n int) time.Duration {
+	d := 10 * time.Second << min(n-1, 7)
+	d = min(d, 15*time.Minute)
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}
+
+// Connection returns how the organisation reaches Sinch.
+func (s *Service) Connection(ctx context.Context, tenantID int64) (Connection, error) {
+	return s.connect(ctx, tenantID)
+}
+
+// MetaLink is the approval link for a client waiting at Meta, or "".
+func (s *Service) MetaLink(ctx context.Context, tenantID int64, c models.Client) (link string, sandbox bool) {
+	if c.AccountStage != models.AccountPendingMeta || c.BusinessManagerID == "" {
+		return "", false
+	}
+	conn, err := s.connect(ctx, tenantID)
+	if err != nil {
+		return "", false
+	}
+	return provisioning.MetaApprovalLink(conn.MetaBase, c.BusinessManagerID, c.MetaRequestID), conn.Sandbox
+}
+
+func (s *Service) now() time.Time { return s.Now().UTC() }
+
+func randomID() string {
+	const letters = "abcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, 8)
+	for i := range b {
+		b[i] = letters[rand.IntN(len(letters))]
+	}
+	return string(b)
+}
+
+// hashKey shortens an identity to a fixed-size dedupe key.
+func hashKey(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,177 @@
+package onboarding
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"wabadesk/models"
+	"wabadesk/provisioning"
+)
+
+// SubmitClient sends a client's account to Sinch: a creation for a draft, an
+// update (PATCH) for a rejected account. Sinch's refusals come back as a
+// models.ValidationError keyed by our form fields; when Sinch is unreachable
+// the client is queued and the worker retries (the returned client says so).
+func (s *Service) SubmitClient(ctx context.Context, tenantID, clientID int64, actor string) (models.Client, error) {
+	c, err := s.store.ClientByID(ctx, tenantID, clientID)
+	if err != nil {
+		return c, err
+	}
+	if !c.Editable() {
+		return c, models.ErrConflict
+	}
+	if v := c.ClientInput.Validate(true); len(v) > 0 {
+		return c, v
+	}
+	conn, err := s.connect(ctx, tenantID)
+	if err != nil {
+		return c, err
+	}
+	update := c.AccountStage == models.AccountRejected || (c.AccountStage == models.AccountQueued && c.QueuedUpdate)
+	acct, err := s.send(ctx, conn, c, update)
+	return s.afterSubmit(ctx, tenantID, c, conn, acct, err, update, actor)
+}
+
+// send makes the one create or update call.
+func (s *Service) send(ctx context.Context, conn Connection, c models.Client, update bool) (*provisioning.Account, error) {
+	in := c.ClientInput
+	bm := provisioning.BusinessManager(in.SinchBusinessManager)
+	sender := provisioning.AccountSenderDetails{DisplayName: in.SenderDisplayName,
+		BusinessCategory: provisioning.Vertical(in.BusinessCategory), Region: provisioning.Region(in.Region),
+		MetaLocalStorage: provisioning.MetaLocalStorage(in.MetaLocalStorage)}
+	switch {
+	case update && in.Legacy:
+		return conn.Client.UpdateAccount(ctx, in.ProjectID, provisioning.UpdateAccountRequest{
+			CompanyLegalName: in.CompanyLegalName, ClientBusinessManagerID: in.BusinessManagerID})
+	case update:
+		return conn.Client.UpdateAccount(ctx, in.ProjectID, provisioning.UpdateAccountRequest{
+			WabaName: in.WabaName, ClientBusinessManagerID: in.BusinessManagerID, SenderDetails: &sender})
+	case in.Legacy:
+		return conn.Client.CreateOBOAccount(ctx, in.ProjectID, provisioning.CreateOBOAccountRequest{
+			ClientBusinessManagerID: in.BusinessManagerID, CompanyLegalName: in.CompanyLegalName, BusinessManager: bm})
+	}
+	return conn.Client.CreateAccount(ctx, in.ProjectID, provisioning.CreateAccountRequest{
+		WabaName: in.WabaName, ClientBusinessManagerID: in.BusinessManagerID, BusinessManager: bm, SenderDetails: sender})
+}
+
+// afterSubmit records the outcome of a submission, whatever it was.
+func (s *Service) afterSubmit(ctx context.Context, tenantID int64, c models.Client, conn Connection,
+	acct *provisioning.Account, err error, update bool, actor string) (models.Client, error) {
+	if provisioning.HasCode(err, "account_exists") && !update {
+		acct, err = s.adopt(ctx, conn, c)
+	}
+	switch {
+	case err == nil:
+		return s.store.ChangeClient(ctx, tenantID, c.ID, func(c *models.Client) ([]models.Event, error) {
+			title := "Submitted to Sinch"
+			if update {
+				title = "Resubmitted to Sinch with the corrected data"
+			}
+			c.Outbox = models.Outbox{NextSyncAt: ptr(s.now().Add(syncSoon))}
+			c.SinchErrors, c.QueuedUpdate = "", false
+			events := []models.Event{{Source: models.SourceStaff, Actor: actor, Title: title}}
+			return append(events, applyAccount(c, acct)...), nil
+		})
+	case provisioning.IsRetryable(err) || errors.Is(err, provisioning.ErrOutcomeUnknown):
+		return s.queue(ctx, tenantID, c.ID, err, update, actor)
+	}
+	v := fieldErrors(err, accountFields)
+	if v == nil {
+		return c, fmt.Errorf("onboarding: submit client %d: %w", c.ID, err)
+	}
+	_, serr := s.store.ChangeClient(ctx, tenantID, c.ID, func(c *models.Client) ([]models.Event, error) {
+		b, _ := json.Marshal(v)
+		c.SinchErrors, c.Outbox = string(b), models.Outbox{}
+		if c.AccountStage == models.AccountQueued {
+			c.AccountStage = models.AccountDraft
+			if update {
+				c.AccountStage = models.AccountRejected
+			}
+		}
+		return []models.Event{{Source: models.SourceSinch, Title: "Sinch refused the submission", Detail: Plain(err)}}, nil
+	})
+	if serr != nil {
+		return c, serr
+	}
+	return c, v
+}
+
+// adopt resolves "account_exists": an account with the same Business Manager
+// is ours (an earlier attempt reached Sinch); another one is a wrong project.
+func (s *Service) adopt(ctx context.Context, conn Connection, c models.Client) (*provisioning.Account, error) {
+	acct, err := conn.Client.GetAccount(ctx, c.ProjectID)
+	if err != nil {
+		return nil, err
+	}
+	if bm := accountBM(acct); bm != c.BusinessManagerID {
+		return nil, models.ValidationError{"project_id": "This Sinch project already has a WhatsApp account for another Business Manager (" +
+			bm + "). Sinch allows one account per project: use a new project for this client."}
+	}
+	return acct, nil
+}
+
+// queue leaves the client for the worker after a transient failure.
+func (s *Service) queue(ctx context.Context, tenantID, id int64, cause error, update bool, actor string) (models.Client, error) {
+	return s.store.ChangeClient(ctx, tenantID, id, func(c *models.Client) ([]models.Event, error) {
+		c.AccountStage, c.QueuedUpdate = models.AccountQueued, update
+		c.SubmitAttempts++
+		wait := s.Backoff(c.SubmitAttempts)
+		if ra, ok := provisioning.RetryAfter(cause); ok {
+			wait = max(wait, ra)
+		}
+		next := s.now().Add(wait)
+		c.NextAttemptAt, c.NextSyncAt = &next, &next
+		c.OutcomeUnknown = c.OutcomeUnknown || provisioning.IsOutcomeUnknown(cause)
+		c.LastError = Plain(cause)
+		return []models.Event{{Source: models.SourceSystem, Actor: actor,
+			Title:  "Sinch could not be reached; the submission is queued and retried automatically",
+			Detail: fmt.Sprintf("Attempt %d failed: %s", c.SubmitAttempts, Plain(cause))}}, nil
+	})
+}
+
+// retrySubmit is the worker's attempt at a queued submission. After an
+// unknown outcome it first asks Sinch whether the account exists, so a
+// retry never creates a second one.
+func (s *Service) retrySubmit(ctx context.Context, tenantID int64, c models.Client, conn Connection) error {
+	if c.OutcomeUnknown && !c.QueuedUpdate {
+		acct, err := conn.Client.GetAccount(ctx, c.ProjectID)
+		switch {
+		case err == nil:
+			if accountBM(acct) != c.BusinessManagerID {
+				_, err = s.afterSubmit(ctx, tenantID, c, conn, nil, &provisioning.APIError{StatusCode: 409, ErrorCode: "account_exists"}, false, "wabadesk (automatic retry)")
+				return ignoreValidation(err)
+			}
+			_, err = s.afterSubmit(ctx, tenantID, c, conn, acct, nil, false, "wabadesk (automatic retry)")
+			return err
+		case provisioning.StatusCode(err) != 404 && provisioning.StatusCode(err) != 400:
+			_, err = s.queue(ctx, tenantID, c.ID, err, false, "wabadesk (automatic retry)")
+			return err
+		}
+	}
+	acct, err := s.send(ctx, conn, c, c.QueuedUpdate)
+	_, err = s.afterSubmit(ctx, tenantID, c, conn, acct, err, c.QueuedUpdate, "wabadesk (automatic retry)")
+	return ignoreValidation(err)
+}
+
+// ignoreValidation: in the background a refusal is recorded on the client,
+// not an error of the worker.
+func ignoreValidation(err error) error {
+	if _, ok := models.AsValidation(err); ok {
+		return nil
+	}
+	return err
+}
+
+func accountBM(a *provisioning.Account) string {
+	if a.Details != nil && a.Details.ClientBusinessManagerID != "" {
+		return a.Details.ClientBusinessManagerID
+	}
+	if a.Changes != nil && a.Changes.Details != nil {
+		return a.Changes.Details.ClientBusinessManagerID
+	}
+	return ""
+}
+
+func ptr[T any](v T) *T { return &v }

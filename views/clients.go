@@ -1,0 +1,152 @@
+package views
+
+// ClientsView is the client list page's model.
+type ClientsView struct {
+	Rows      []ClientRow
+	Counts    []StageCount
+	All       StageCount
+	Attention StageCount
+	Query     string
+	Stage     string
+	Sort      string
+	Sorts     []Option
+	Total     int64
+	Page      int
+	Pages     int
+	PrevURL   string
+	NextURL   string
+	CanCreate bool
+	Sandbox   bool
+}
+
+// StageCount is one clickable count above the table.
+type StageCount struct {
+	Label  string
+	Count  int64
+	URL    string
+	Active bool
+	Badge  string
+}
+
+// ClientRow is one client in the list.
+type ClientRow struct {
+	URL          string
+	Name         string
+	BMID         string
+	WabaName     string
+	AccountStage string
+	SenderStage  string
+	Phone        string
+	StageLabel   string
+	StageBadge   string
+	WaitingOn    string
+	InState      string
+	LastChange   string
+	Attention    bool
+}
+
+// ClientView is the client page's model.
+type ClientView struct {
+	ID           int64
+	URL          string
+	Name         string
+	StageLabel   string
+	StageBadge   string
+	WaitingOn    string
+	Since        string
+	Attention    bool
+	Steps        []Step
+	Details      []KV
+	MetaLink     string
+	MetaSandbox  bool
+	Rejected     bool
+	Reason       string
+	Queued       bool
+	QueueNote    string
+	SinchErrors  []string
+	Draft        bool
+	Events       []EventRow
+	Senders      []SenderRow
+	CanEdit      bool
+	CanSubmit    bool
+	CanDelete    bool
+	CanAddSender bool
+	CanComment   bool
+	CanAct       bool
+	CommentForm  Form
+	Legacy       bool
+}
+
+// Step is one step of the journey stepper.
+type Step struct {
+	Label string
+	State string // done, current, problem, todo
+}
+
+// KV is one labelled value.
+type KV struct {
+	Label string
+	Value string
+}
+
+// EventRow is one timeline entry.
+type EventRow struct {
+	At     string
+	Ago    string
+	Source string // staff, sinch, client, system
+	Label  string
+	Actor  string
+	Title  string
+	Detail string
+}
+
+// SenderRow is one sender on the client page.
+type SenderRow struct {
+	ID           int64
+	URL          string
+	Phone        string
+	DisplayName  string
+	Provider     string
+	StageLabel   string
+	StageBadge   string
+	Since        string
+	Problem      string
+	Reason       string
+	Queued       bool
+	Verification bool
+	OTPNote      string
+	CanEdit      bool
+	CanSubmit    bool
+	CanDiscard   bool
+	CanDelete    bool
+	OTPForm      Form
+	Deleted      bool
+}
+
+// ClientFormView is the new/edit client form.
+type ClientFormView struct {
+	Title      string
+	Action     string
+	CancelURL  string
+	Form       Form
+	Categories []Option
+	Managers   []Option
+	Regions    []Option
+	Storages   []Option
+	Legacy     bool
+	Resubmit   bool
+}
+
+// SenderFormView is the new/edit sender form.
+type SenderFormView struct {
+	Title      string
+	ClientName string
+	Action     string
+	CancelURL  string
+	Form       Form
+	Verticals  []Option
+	Regions    []Option
+	Storages   []Option
+	Locked     bool // the number cannot change once Sinch has it
+	Resubmit   bool
+}
