@@ -14,6 +14,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+
+	"wabadesk/models"
 )
 
 // config is everything an operator can set. Each field comes from an
@@ -26,6 +29,12 @@ type config struct {
 	Signup        string
 	LogLevel      string
 	LogFormat     string
+
+	DatabaseURL       string
+	DBMaxOpenConns    string
+	DBMaxIdleConns    string
+	DBConnMaxLifetime string
+	Pool              models.Pool // parsed from the three DB* settings by validate
 }
 
 // setting documents one configuration knob for --help and the README.
@@ -43,6 +52,10 @@ func (c *config) settings() []setting {
 		{"signup", "WABADESK_SIGNUP", "open", "who may create an organisation: open (anyone) or invite (only the first visitor; then by invite)", &c.Signup},
 		{"log-level", "WABADESK_LOG_LEVEL", "info", "debug, info, warn or error", &c.LogLevel},
 		{"log-format", "WABADESK_LOG_FORMAT", "text", "text or json", &c.LogFormat},
+		{"database-url", "WABADESK_DATABASE_URL", "", "postgres://user:password@host:5432/dbname to use PostgreSQL (default: SQLite in <data-dir>/wabadesk.db)", &c.DatabaseURL},
+		{"db-max-open-conns", "WABADESK_DB_MAX_OPEN_CONNS", "20", "PostgreSQL: most connections this instance opens", &c.DBMaxOpenConns},
+		{"db-max-idle-conns", "WABADESK_DB_MAX_IDLE_CONNS", "10", "PostgreSQL: idle connections kept for reuse (capped at db-max-open-conns)", &c.DBMaxIdleConns},
+		{"db-conn-max-lifetime", "WABADESK_DB_CONN_MAX_LIFETIME", "30m", "PostgreSQL: replace a connection after this long, like 30m or 1h (0: never)", &c.DBConnMaxLifetime},
 	}
 }
 
@@ -107,6 +120,7 @@ func (c *config) validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log-format %q: use text or json", c.LogFormat))
 	}
+	errs = append(errs, c.validateDatabase())
 	if err := checkWritableDir(c.DataDir); err != nil {
 		errs = append(errs, fmt.Errorf("data-dir %q is not a writable directory: %w", c.DataDir, err))
 	} else if c.SessionSecret == "" {
@@ -115,6 +129,28 @@ func (c *config) validate() error {
 	}
 	if len(c.SessionSecret) < 32 {
 		errs = append(errs, fmt.Errorf("session-secret is too short: use at least 32 characters (or leave it empty to generate one)"))
+	}
+	return errors.Join(errs...)
+}
+
+// validateDatabase checks the database URL (without echoing it: it may hold
+// a password) and parses the pool settings into c.Pool.
+func (c *config) validateDatabase() error {
+	var errs []error
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err != nil || !models.IsPostgresURL(c.DatabaseURL) || u.Host == "" {
+			errs = append(errs, fmt.Errorf("database-url: use postgres://user:password@host:5432/dbname (or leave it empty for SQLite)"))
+		}
+	}
+	var err error
+	if c.Pool.MaxOpenConns, err = strconv.Atoi(c.DBMaxOpenConns); err != nil || c.Pool.MaxOpenConns < 1 {
+		errs = append(errs, fmt.Errorf("db-max-open-conns %q: use a whole number of at least 1", c.DBMaxOpenConns))
+	}
+	if c.Pool.MaxIdleConns, err = strconv.Atoi(c.DBMaxIdleConns); err != nil || c.Pool.MaxIdleConns < 0 {
+		errs = append(errs, fmt.Errorf("db-max-idle-conns %q: use a whole number of 0 or more", c.DBMaxIdleConns))
+	}
+	if c.Pool.ConnMaxLifetime, err = time.ParseDuration(c.DBConnMaxLifetime); err != nil || c.Pool.ConnMaxLifetime < 0 {
+		errs = append(errs, fmt.Errorf("db-conn-max-lifetime %q: use a duration like 30m or 1h, or 0 for never", c.DBConnMaxLifetime))
 	}
 	return errors.Join(errs...)
 }

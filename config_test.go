@@ -70,3 +70,26 @@ func TestHelpListsEveryVariable(t *testing.T) {
 		}
 	}
 }
+
+func TestConfigDatabase(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := loadConfig([]string{"--data-dir", dir}, env(map[string]string{
+		"WABADESK_DATABASE_URL": "postgres://desk:s3cret@db.internal:5432/wabadesk", "WABADESK_DB_MAX_OPEN_CONNS": "8"}), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.DatabaseURL != "postgres://desk:s3cret@db.internal:5432/wabadesk" || cfg.Pool.MaxOpenConns != 8 ||
+		cfg.Pool.MaxIdleConns != 10 || cfg.Pool.ConnMaxLifetime.Minutes() != 30 {
+		t.Fatalf("database config %+v", cfg)
+	}
+	_, err = loadConfig([]string{"--data-dir", dir, "--database-url", "mysql://root:s3cret@x/db", "--db-max-open-conns", "0",
+		"--db-max-idle-conns", "-1", "--db-conn-max-lifetime", "soon"}, env(nil), &bytes.Buffer{})
+	for _, want := range []string{"database-url: use postgres://", "db-max-open-conns \"0\"", "db-max-idle-conns \"-1\"", "db-conn-max-lifetime \"soon\""} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("message lacks %q:\n%v", want, err)
+		}
+	}
+	if err != nil && strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("the message repeats the password:\n%v", err)
+	}
+}

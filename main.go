@@ -54,7 +54,7 @@ func main() {
 // run serves until ctx is cancelled, then drains requests, stops the worker
 // and closes the database.
 func run(ctx context.Context, cfg config, log *slog.Logger) error {
-	db, err := models.OpenSQLite(filepath.Join(cfg.DataDir, "wabadesk.db"))
+	db, err := models.Open(cfg.DatabaseURL, cfg.DataDir, cfg.Pool)
 	if err != nil {
 		return err
 	}

@@ -4,11 +4,60 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
+	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
 )
+
+// Pool sizes the PostgreSQL connection pool. SQLite keeps database/sql's
+// defaults: it is one file with one writer at a time.
+type Pool struct {
+	MaxOpenConns    int           // connections in use or idle, at most
+	MaxIdleConns    int           // idle connections kept for reuse
+	ConnMaxLifetime time.Duration // a connection is replaced after this; 0 keeps it forever
+}
+
+// DefaultPool leaves room for a few instances under PostgreSQL's default
+// max_connections of 100.
+var DefaultPool = Pool{MaxOpenConns: 20, MaxIdleConns: 10, ConnMaxLifetime: 30 * time.Minute}
+
+// IsPostgresURL reports whether url names a PostgreSQL database.
+func IsPostgresURL(url string) bool {
+	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
+}
+
+// Open picks the database: PostgreSQL when url is a postgres:// URL,
+// otherwise the embedded SQLite file wabadesk.db in dataDir.
+func Open(url, dataDir string, pool Pool) (*gorm.DB, error) {
+	if url == "" {
+		return OpenSQLite(filepath.Join(dataDir, "wabadesk.db"))
+	}
+	if !IsPostgresURL(url) {
+		return nil, fmt.Errorf("open database: unsupported URL scheme (use postgres://)")
+	}
+	return OpenPostgres(url, pool)
+}
+
+// OpenPostgres connects to the PostgreSQL database at url and sizes its pool.
+// Errors never repeat the URL: it may hold a password.
+func OpenPostgres(url string, pool Pool) (*gorm.DB, error) {
+	db, err := gorm.Open(postgres.Open(url), gormConfig())
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	sqlDB.SetMaxOpenConns(pool.MaxOpenConns)
+	sqlDB.SetMaxIdleConns(pool.MaxIdleConns)
+	sqlDB.SetConnMaxLifetime(pool.ConnMaxLifetime)
+	return db, nil
+}
 
 // OpenSQLite opens (creating if needed) the SQLite file at path with the
 // settings a small web server needs: WAL so readers never wait for the writer,
@@ -19,13 +68,19 @@ func OpenSQLite(path string) (*gorm.DB, error) {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
 	dsn := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"
-	db, err := gorm.Open(sqlite.Open(dsn), &gorm.Config{
-		Logger:                 logger.Discard,
-		SkipDefaultTransaction: true,
-		TranslateError:         true,
-	})
+	db, err := gorm.Open(sqlite.Open(dsn), gormConfig())
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// gormConfig is the same for both databases: TranslateError turns either
+// driver's unique violation into gorm.ErrDuplicatedKey (then ErrConflict).
+func gormConfig() *gorm.Config {
+	return &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		TranslateError:         true,
+	}
 }
