@@ -8,7 +8,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,13 +17,15 @@ import (
 
 	"wabadesk/handlers"
 	"wabadesk/models"
+	"wabadesk/models/modelstest"
 	"wabadesk/provisioning"
 	"wabadesk/provisioning/onboarding"
 	"wabadesk/provisioning/sandbox"
 )
 
-// testApp is the whole application on a real SQLite file behind a real
-// HTTP server, built with the same constructor main uses.
+// testApp is the whole application on a real database (SQLite, or PostgreSQL
+// when modelstest.EnvURL is set) behind a real HTTP server, built with the
+// same constructor main uses.
 type testApp struct {
 	t     *testing.T
 	srv   *httptest.Server
@@ -43,11 +44,7 @@ type appOption func(*appSetup)
 
 func mustApp(t *testing.T, opts ...appOption) *testApp {
 	t.Helper()
-	db, err := models.OpenSQLite(filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	store := models.NewStore(db)
+	store := models.NewStore(modelstest.Open(t))
 	store.PasswordCost = bcrypt.MinCost
 	if err := store.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
