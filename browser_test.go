@@ -165,12 +165,18 @@ func (tb *tab) path() string {
 	return strings.TrimPrefix(loc, tb.base)
 }
 
-// expectText fails unless the element's text contains want.
+// expectText fails unless the element's text contains want within a few
+// seconds (scripts and redirects take a moment).
 func (tb *tab) expectText(sel, want string) {
 	tb.t.Helper()
-	if got := tb.text(sel); !strings.Contains(got, want) {
-		tb.t.Fatalf("%s: %s = %q, want it to contain %q", tb.name, sel, got, want)
+	var got string
+	for i := 0; i < 30; i++ {
+		if got = tb.text(sel); strings.Contains(got, want) {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
+	tb.t.Fatalf("%s: %s = %q, want it to contain %q", tb.name, sel, got, want)
 }
 
 // shot saves a full-page screenshot as <dir>/<test>-<step>.png.

@@ -85,7 +85,7 @@ func (h *Handler) clientsView(f models.ClientFilter, list models.ClientList, u *
 	for _, cl := range list.Clients {
 		v.Rows = append(v.Rows, views.ClientRow{URL: clientURL(cl.ID), Name: cl.Name, BMID: cl.BusinessManagerID, WabaName: cl.WabaName,
 			StageLabel: cl.Stage.Label(), StageBadge: cl.Stage.Badge(), SenderStage: cl.SenderStage.Label(), Phone: cl.SenderPhone,
-			WaitingOn: cl.Stage.WaitingOn(), InState: since(cl.StageSince, now), LastChange: since(cl.LastChangeAt, now) + " ago",
+			WaitingOn: cl.Stage.WaitingOn(), InState: since(cl.StageSince, now), LastChange: ago(cl.LastChangeAt, now), AccountStage: cl.AccountStage.Label(),
 			Attention: h.store.NeedsAttention(cl)})
 	}
 	return v

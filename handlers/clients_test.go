@@ -422,3 +422,22 @@ func mustID(t *testing.T, path string) int64 {
 	}
 	return id
 }
+
+func TestCommentGoesToSinchAndAppearsOnce(t *testing.T) {
+	app := mustApp(t)
+	b := app.browser()
+	b.mustSignup("Acme", "ana@acme.test")
+	path := b.mustCreateClient(clientValues(projectA, "123456789"), "submit")
+	r := b.post(path+"/comments", url.Values{"comment": {""}})
+	expectStatus(t, r, http.StatusUnprocessableEntity)
+	if r.text("[data-testid=error-comment]") == "" {
+		t.Fatal("no message next to an empty comment")
+	}
+	expectStatus(t, b.post(path+"/comments", url.Values{"comment": {"Please check the WABA name."}}), http.StatusSeeOther)
+	app.sync()
+	app.sync()
+	page := b.get(path)
+	if n := strings.Count(page.text("[data-testid=timeline]"), "Please check the WABA name."); n != 1 {
+		t.Fatalf("comment appears %d times in the timeline, want 1", n)
+	}
+}

@@ -47,7 +47,7 @@ func (h *Handler) renderClient(c echo.Context, status int, cl models.Client, com
 	now := h.store.Now()
 	canAct := u.Role.AtLeast(models.RoleAgent)
 	v := views.ClientView{ID: cl.ID, URL: clientURL(cl.ID), Name: cl.Name, StageLabel: cl.Stage.Label(), StageBadge: cl.Stage.Badge(),
-		WaitingOn: cl.Stage.WaitingOn(), Since: since(cl.StageSince, now) + " (" + cl.StageSince.Format("2 Jan 15:04") + ")",
+		WaitingOn: cl.Stage.WaitingOn(), Since: cl.StageSince.Format("2 Jan 15:04") + " (" + ago(cl.StageSince, now) + ")",
 		Attention: h.store.NeedsAttention(cl), Rejected: cl.AccountStage == models.AccountRejected, Reason: cl.RejectionReason,
 		Queued: cl.AccountStage == models.AccountQueued, Draft: cl.AccountStage == models.AccountDraft, Legacy: cl.Legacy,
 		CanEdit: canAct && cl.Editable(), CanSubmit: canAct && cl.Editable(), CanDelete: canAct && cl.AccountStage == models.AccountDraft,
@@ -78,7 +78,7 @@ func (h *Handler) renderClient(c echo.Context, status int, cl models.Client, com
 		v.Steps = append(v.Steps, views.Step{Label: label, State: state})
 	}
 	for _, e := range events {
-		v.Events = append(v.Events, views.EventRow{At: e.At.Format("2 Jan 2006 15:04:05"), Ago: since(e.At, now) + " ago",
+		v.Events = append(v.Events, views.EventRow{At: e.At.Format("2 Jan 2006 15:04:05"), Ago: ago(e.At, now),
 			Source: e.Source, Label: sourceLabels[e.Source], Actor: e.Actor, Title: e.Title, Detail: e.Detail})
 	}
 	for _, s := range senders {

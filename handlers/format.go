@@ -14,12 +14,20 @@ func when(t *time.Time) string {
 	return t.Format("2 Jan 2006, 15:04")
 }
 
-// since says how long ago t was, in the largest sensible unit.
+// ago says when t was: "just now", "5 minutes ago".
+func ago(t, now time.Time) string {
+	if now.Sub(t) < time.Minute {
+		return "just now"
+	}
+	return since(t, now) + " ago"
+}
+
+// since says how long it has been since t, in the largest sensible unit.
 func since(t, now time.Time) string {
 	d := now.Sub(t)
 	switch {
 	case d < time.Minute:
-		return "just now"
+		return "less than a minute"
 	case d < time.Hour:
 		return plural(int(d/time.Minute), "minute")
 	case d < 48*time.Hour:

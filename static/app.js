@@ -20,14 +20,18 @@
       btn.classList.add("is-copied");
       setTimeout(function () { btn.textContent = old; btn.classList.remove("is-copied"); }, 1600);
     };
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(done);
-    } else {
-      // Plain-http fallback (127.0.0.1 counts as secure, a LAN address does not).
+    // Fallback for plain http on a LAN address (not a secure context) or a
+    // browser that refuses clipboard access: copy a selected textarea.
+    var fallback = function () {
       var ta = document.createElement("textarea");
       ta.value = text; ta.setAttribute("readonly", ""); ta.style.position = "fixed"; ta.style.opacity = "0";
       document.body.appendChild(ta); ta.select();
       try { document.execCommand("copy"); done(); } finally { document.body.removeChild(ta); }
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, fallback);
+    } else {
+      fallback();
     }
   });
 

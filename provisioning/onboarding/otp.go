@@ -124,20 +124,25 @@ func (s *Service) Comment(ctx context.Context, tenantID, clientID int64, senderI
 	if err != nil {
 		return err
 	}
-	var sid *int64
+	var (
+		sid     *int64
+		comment *provisioning.Comment
+	)
 	if senderID != 0 {
 		snd, err := s.store.SenderByID(ctx, tenantID, clientID, senderID)
 		if err != nil {
 			return err
 		}
-		_, err = conn.Client.AddSenderComment(ctx, c.ProjectID, snd.SinchID, text)
-		if err != nil {
+		if comment, err = conn.Client.AddSenderComment(ctx, c.ProjectID, snd.SinchID, text); err != nil {
 			return actionError(err, "comment")
 		}
 		sid = &snd.ID
-	} else if _, err := conn.Client.AddAccountComment(ctx, c.ProjectID, text); err != nil {
+	} else if comment, err = conn.Client.AddAccountComment(ctx, c.ProjectID, text); err != nil {
 		return actionError(err, "comment")
 	}
+	// The same key as the COMMENT_ADDED activity Sinch lists for it, so the
+	// next sync does not show the comment twice.
+	key := activityKey(provisioning.Activity{Type: "COMMENT_ADDED", Created: comment.Created, Comment: comment.Comment}, sid)
 	return s.store.AddEvent(ctx, tenantID, models.Event{ClientID: clientID, SenderID: sid, Source: models.SourceStaff,
-		Actor: actor, Title: "Comment sent to Sinch", Detail: text})
+		Actor: actor, Title: "Comment sent to Sinch", Detail: text, DedupeKey: key})
 }

@@ -147,18 +147,34 @@ func activityEvents(list *provisioning.ActivityList, senderID *int64) []models.E
 	}
 	var out []models.Event
 	for _, a := range list.Notifications {
-		title := "Sinch activity: " + humanize(string(a.Type))
+		if a.Comment == "" && stateActivities[a.Type] {
+			continue // the stage change is already on the timeline in our words
+		}
+		title := "Sinch: " + humanize(string(a.Type))
 		if a.Type == "COMMENT_ADDED" {
 			title = "Comment"
 		}
-		key := string(a.Type) + "|" + a.Created.UTC().Format("2006-01-02T15:04:05.000") + "|" + a.Comment
-		if senderID != nil {
-			key = "s" + itoa64(*senderID) + "|" + key
-		}
 		out = append(out, models.Event{At: a.Created.UTC(), Source: models.SourceSinch, Actor: a.Author,
-			Title: title, Detail: a.Comment, SenderID: senderID, DedupeKey: hashKey(key)})
+			Title: title, Detail: a.Comment, SenderID: senderID, DedupeKey: activityKey(a, senderID)})
 	}
 	return out
+}
+
+// stateActivities mirror state changes that applyAccount/applySender already
+// record; they add nothing to the timeline unless they carry a comment.
+var stateActivities = map[provisioning.ActivityType]bool{
+	"CREATED": true, "IN_PROGRESS": true, "PENDING_FACEBOOK_VERIFICATION": true, "REJECTED": true,
+	"ACTIVE": true, "ERROR": true, "INACTIVE": true, "DRAFT": true,
+}
+
+// activityKey identifies a Sinch activity, so reading it again (or the
+// comment we posted ourselves) is recorded once.
+func activityKey(a provisioning.Activity, senderID *int64) string {
+	key := string(a.Type) + "|" + a.Created.UTC().Format("2006-01-02T15:04:05.000") + "|" + a.Comment
+	if senderID != nil {
+		key = "s" + itoa64(*senderID) + "|" + key
+	}
+	return hashKey(key)
 }
 
 // rejectionReason is the newest rejection comment, else the newest comment.
