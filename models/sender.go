@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"gorm.io/gorm"
 )
@@ -70,8 +71,9 @@ func (in *SenderInput) Validate() ValidationError {
 	for _, p := range []*string{&in.CountryCode, &in.PhoneNumber, &in.DisplayName, &in.Description, &in.Email, &in.Address, &in.WebsiteOne, &in.WebsiteTwo, &in.About, &in.PhotoURL} {
 		*p = strings.TrimSpace(*p)
 	}
-	in.CountryCode = strings.TrimPrefix(in.CountryCode, "+")
-	in.PhoneNumber = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "").Replace(in.PhoneNumber)
+	// Trim again after stripping: "+ 44" and "(\t11)" must normalise in one pass.
+	in.CountryCode = strings.TrimLeftFunc(in.CountryCode, func(r rune) bool { return r == '+' || unicode.IsSpace(r) })
+	in.PhoneNumber = strings.TrimSpace(strings.NewReplacer(" ", "", "-", "", "(", "", ")", "").Replace(in.PhoneNumber))
 	v := ValidationError{}
 	switch in.Provider {
 	case ProviderCustomer:
