@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
@@ -49,6 +51,9 @@ func OpenPostgres(url string, pool Pool) (*gorm.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
+	if err := registerFitText(db); err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
@@ -69,6 +74,9 @@ func OpenSQLite(path string) (*gorm.DB, error) {
 	}
 	dsn := "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL"
 	db, err := gorm.Open(sqlite.Open(dsn), gormConfig())
+	if err == nil {
+		err = registerFitText(db)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -83,4 +91,66 @@ func gormConfig() *gorm.Config {
 		SkipDefaultTransaction: true,
 		TranslateError:         true,
 	}
+}
+
+// registerFitText makes both databases store the same text. PostgreSQL
+// refuses a string longer than its varchar(n) column, a NUL byte or invalid
+// UTF-8, all of which SQLite stores as given. What staff type is validated
+// within bounds; text from outside (Sinch errors and comments) is not, so
+// before every create and update each string field of the model written is
+// made valid UTF-8 without NULs and cut to its column's size in characters.
+func registerFitText(db *gorm.DB) error {
+	if err := db.Callback().Create().Before("gorm:create").Register("wabadesk:fit_text", fitText); err != nil {
+		return err
+	}
+	return db.Callback().Update().Before("gorm:update").Register("wabadesk:fit_text", fitText)
+}
+
+func fitText(db *gorm.DB) {
+	stmt := db.Statement
+	if stmt.Schema == nil || !stmt.ReflectValue.IsValid() {
+		return
+	}
+	rv := reflect.Indirect(stmt.ReflectValue)
+	switch rv.Kind() {
+	case reflect.Struct:
+		fitFields(stmt, rv)
+	case reflect.Slice, reflect.Array:
+		for i := range rv.Len() {
+			fitFields(stmt, reflect.Indirect(rv.Index(i)))
+		}
+	}
+}
+
+func fitFields(stmt *gorm.Statement, rv reflect.Value) {
+	if rv.Kind() != reflect.Struct || rv.Type() != stmt.Schema.ModelType {
+		return
+	}
+	for _, f := range stmt.Schema.Fields {
+		if f.FieldType.Kind() != reflect.String {
+			continue
+		}
+		v := f.ReflectValueOf(stmt.Context, rv)
+		if !v.CanSet() {
+			continue
+		}
+		if s := fitString(v.String(), f.Size); s != v.String() {
+			v.SetString(s)
+		}
+	}
+}
+
+// fitString returns s as valid UTF-8 without NULs, at most size characters
+// long (no limit when size is 0).
+func fitString(s string, size int) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		s = strings.ReplaceAll(s, "\x00", "")
+	}
+	if size > 0 && utf8.RuneCountInString(s) > size {
+		s = string([]rune(s)[:size])
+	}
+	return s
 }

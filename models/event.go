@@ -2,10 +2,10 @@ package models
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"gorm.io/gorm"
+	gormclause "gorm.io/gorm/clause"
 )
 
 // Event sources: who did what the timeline shows.
@@ -34,18 +34,17 @@ type Event struct {
 }
 
 // addEvent records e inside tx; a duplicate DedupeKey is silently ignored.
+// ON CONFLICT DO NOTHING rather than catching the unique violation: on
+// PostgreSQL a failed INSERT aborts the whole transaction.
 func addEvent(tx *gorm.DB, e Event) error {
 	if e.DedupeKey != "" {
 		var n int64
 		if err := tx.Model(&Event{}).Where("client_id = ? AND dedupe_key = ?", e.ClientID, e.DedupeKey).Count(&n).Error; err != nil || n > 0 {
 			return err
 		}
+		return tx.Clauses(gormclause.OnConflict{DoNothing: true}).Create(&e).Error
 	}
-	err := tx.Create(&e).Error
-	if errors.Is(err, gorm.ErrDuplicatedKey) {
-		return nil
-	}
-	return err
+	return tx.Create(&e).Error
 }
 
 // AddEvent records one timeline entry for a client of the tenant.

@@ -1,0 +1,110 @@
+package models_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
+
+	"wabadesk/models"
+	"wabadesk/models/modelstest"
+)
+
+// These tests run on SQLite and, with WABADESK_TEST_DATABASE_URL, on
+// PostgreSQL; they pin down where the two databases differ.
+
+func mustStore(t *testing.T) (*models.Store, models.Organisation, models.User) {
+	t.Helper()
+	store := models.NewStore(modelstest.Open(t))
+	store.PasswordCost = bcrypt.MinCost
+	if err := store.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	org, owner, err := store.CreateOrganisation(context.Background(), models.SignUp{
+		OrganisationName: "Reseller", Name: "Olga Owner", Email: "olga@example.com", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store, org, owner
+}
+
+func TestLongOrInvalidTextIsStoredOnBothDatabases(t *testing.T) {
+	ctx := context.Background()
+	store, org, owner := mustStore(t)
+	c, err := store.CreateClient(ctx, org.ID, owner, models.ClientInput{Name: "Acme"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Text from Sinch can exceed the column: PostgreSQL refuses what SQLite keeps.
+	long := strings.Repeat("é", 600)
+	c, err = store.ChangeClient(ctx, org.ID, c.ID, func(c *models.Client) ([]models.Event, error) {
+		c.LastError = long
+		c.RejectionReason = "bad\x00byte \xff here"
+		return []models.Event{{Source: models.SourceSinch, Title: strings.Repeat("t", 400), Detail: long + long + long + long}}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := store.ClientByID(ctx, org.ID, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.LastError != strings.Repeat("é", 500) {
+		t.Errorf("last error kept %d characters, want the column's 500", utf8.RuneCountInString(got.LastError))
+	}
+	if got.RejectionReason != "badbyte \uFFFD here" {
+		t.Errorf("rejection reason = %q", got.RejectionReason)
+	}
+	evs, err := store.Events(ctx, org.ID, c.ID, 10)
+	if err != nil || len(evs) != 2 || len([]rune(evs[0].Title)) != 300 || len([]rune(evs[0].Detail)) != 2400 {
+		t.Fatalf("events %d, err %v", len(evs), err)
+	}
+}
+
+func TestDuplicateEventIsIgnoredInsideTheTransaction(t *testing.T) {
+	ctx := context.Background()
+	store, org, owner := mustStore(t)
+	c, err := store.CreateClient(ctx, org.ID, owner, models.ClientInput{Name: "Acme"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The webhook and the poller may record the same Sinch activity at once:
+	// both see no copy yet, one INSERT loses, and its transaction must still
+	// commit (on PostgreSQL a caught unique violation would abort it).
+	e := models.Event{ClientID: c.ID, Source: models.SourceSinch, Title: "Approved at Meta", DedupeKey: "activity-1"}
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Go(func() { errs <- store.AddEvent(ctx, org.ID, e) })
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	evs, _ := store.Events(ctx, org.ID, c.ID, 10)
+	if len(evs) != 2 { // "created as a draft" and one copy
+		t.Fatalf("%d events, want 2", len(evs))
+	}
+}
+
+func TestUniqueViolationIsConflict(t *testing.T) {
+	store, org, _ := mustStore(t)
+	err := store.DB().Create(&models.User{OrganisationID: org.ID, Name: "Again", Email: "olga@example.com",
+		PasswordHash: "x", Role: models.RoleAgent}).Error
+	if err == nil {
+		t.Fatal("duplicate e-mail stored")
+	}
+	// The store's own paths wrap it as ErrConflict; here we check the driver
+	// translates it, on SQLite and PostgreSQL alike.
+	if !errors.Is(err, gorm.ErrDuplicatedKey) {
+		t.Fatalf("err = %v, want gorm.ErrDuplicatedKey", err)
+	}
+}
