@@ -27,7 +27,7 @@ import (
 // when modelstest.EnvURL is set) behind a real HTTP server, built with the
 // same constructor main uses.
 type testApp struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *httptest.Server
 	store *models.Store
 	sb    *sandbox.Sandbox
@@ -42,7 +42,7 @@ type appSetup struct {
 
 type appOption func(*appSetup)
 
-func mustApp(t *testing.T, opts ...appOption) *testApp {
+func mustApp(t testing.TB, opts ...appOption) *testApp {
 	t.Helper()
 	store := models.NewStore(modelstest.Open(t))
 	store.PasswordCost = bcrypt.MinCost
@@ -76,7 +76,7 @@ func mustApp(t *testing.T, opts ...appOption) *testApp {
 
 // browser is one person with their own cookie jar.
 type browser struct {
-	t      *testing.T
+	t      testing.TB
 	app    *testApp
 	client *http.Client
 }

@@ -14,16 +14,19 @@ import (
 // its WhatsApp account, and where its onboarding stands.
 type Client struct {
 	ID             int64        `gorm:"primaryKey"`
-	OrganisationID int64        `gorm:"not null;index:idx_clients_org_stage,priority:1;index:idx_clients_org_change,priority:1;uniqueIndex:idx_clients_org_project,priority:1,where:project_id <> '';uniqueIndex:idx_clients_org_bm,priority:1,where:business_manager_id <> ''"`
+	OrganisationID int64        `gorm:"not null;index:idx_clients_org_search,priority:1;index:idx_clients_org_stage,priority:1;index:idx_clients_org_change,priority:1;uniqueIndex:idx_clients_org_project,priority:1,where:project_id <> '';uniqueIndex:idx_clients_org_bm,priority:1,where:business_manager_id <> ''"`
 	Organisation   Organisation `gorm:"constraint:OnDelete:CASCADE"`
 	ClientInput
 
 	AccountStage AccountStage `gorm:"size:20;not null"`
 	SenderStage  SenderStage  `gorm:"size:20;not null;default:''"`
 	Stage        Stage        `gorm:"size:20;not null;index:idx_clients_org_stage,priority:2"`
-	StageSince   time.Time    `gorm:"not null"`
+	StageSince   time.Time    `gorm:"not null;index:idx_clients_org_stage,priority:3"`
 	LastChangeAt time.Time    `gorm:"not null;index:idx_clients_org_change,priority:2"`
 	SenderPhone  string       `gorm:"size:40"` // the latest sender's number, for search and the list
+	// SearchText is name, WABA name, BM ID and phone digits in lower case:
+	// one column for the list's search box, kept by BeforeSave.
+	SearchText string `gorm:"size:1200;not null;default:'';index:idx_clients_org_search,priority:2"`
 
 	WabaID        string `gorm:"size:64"`
 	MetaRequestID string `gorm:"size:128"`
@@ -141,6 +144,25 @@ func choice(v ValidationError, field, value string, choices []Choice) {
 	if value != "" && !isChoice(choices, value) {
 		v.Add(field, "Choose one of the listed options.")
 	}
+}
+
+// BeforeSave keeps SearchText in step with the searchable fields.
+func (c *Client) BeforeSave(*gorm.DB) error {
+	c.SearchText = searchText(c.ClientInput, c.SenderPhone)
+	return nil
+}
+
+func searchText(in ClientInput, phone string) string {
+	return strings.ToLower(in.Name + " | " + in.WabaName + " | " + in.BusinessManagerID + " | " + digitsOnly(phone))
+}
+
+func digitsOnly(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
 }
 
 // FieldErrors decodes SinchErrors.

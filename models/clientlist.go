@@ -60,36 +60,30 @@ func (s *Store) Clients(ctx context.Context, tenantID int64, f ClientFilter) (Cl
 	db := s.db.WithContext(ctx)
 	base := func() *gorm.DB { return db.Model(&Client{}).Where("organisation_id = ?", tenantID) }
 
+	// One pass over the (organisation, stage, stage_since) index gives the
+	// count of every stage and of those waiting too long.
+	attention := s.attentionClause()
 	var rows []struct {
 		Stage Stage
 		N     int64
+		Stuck int64
 	}
-	if err := base().Select("stage, COUNT(*) AS n").Group("stage").Scan(&rows).Error; err != nil {
+	err := base().Select("stage, COUNT(*) AS n, SUM(CASE WHEN "+attention.sql+" THEN 1 ELSE 0 END) AS stuck", attention.args...).
+		Group("stage").Scan(&rows).Error
+	if err != nil {
 		return out, wrap(err, "count clients")
 	}
 	for _, r := range rows {
 		out.Counts[r.Stage] = r.N
 		out.All += r.N
-	}
-	attention := s.attentionClause()
-	if err := base().Where(attention.sql, attention.args...).Count(&out.Attention).Error; err != nil {
-		return out, wrap(err, "count attention")
+		out.Attention += r.Stuck
 	}
 
 	q := base()
-	if f.Query != "" {
-		like := "%" + strings.ToLower(strings.TrimSpace(f.Query)) + "%"
-		digits := strings.Map(func(r rune) rune {
-			if r >= '0' && r <= '9' {
-				return r
-			}
-			return -1
-		}, f.Query)
-		cond := "LOWER(name) LIKE ? OR business_manager_id LIKE ? OR LOWER(waba_name) LIKE ?"
-		args := []any{like, like, like}
-		if digits != "" {
-			cond += " OR REPLACE(REPLACE(sender_phone, '+', ''), ' ', '') LIKE ?"
-			args = append(args, "%"+digits+"%")
+	if query := strings.ToLower(strings.TrimSpace(f.Query)); query != "" {
+		cond, args := `search_text LIKE ? ESCAPE '\'`, []any{likeContains(query)}
+		if digits := digitsOnly(query); len(digits) >= 3 && digits != query { // "+44 7700 900" finds 447700900...
+			cond, args = cond+` OR search_text LIKE ? ESCAPE '\'`, append(args, likeContains(digits))
 		}
 		q = q.Where("("+cond+")", args...)
 	}
@@ -102,7 +96,7 @@ func (s *Store) Clients(ctx context.Context, tenantID int64, f ClientFilter) (Cl
 	if err := q.Count(&out.Total).Error; err != nil {
 		return out, wrap(err, "count filtered clients")
 	}
-	err := q.Order(orderBy(f.Sort)).Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Find(&out.Clients).Error
+	err = q.Order(orderBy(f.Sort)).Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Find(&out.Clients).Error
 	return out, wrap(err, "list clients")
 }
 
@@ -137,4 +131,10 @@ func (s *Store) attentionClause() clause {
 		return clause{"1 = 0", nil}
 	}
 	return clause{"(" + strings.Join(parts, " OR ") + ")", args}
+}
+
+// likeContains is a LIKE pattern matching s literally anywhere: a typed "%"
+// or "_" is a character to find, not a wildcard.
+func likeContains(s string) string {
+	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s) + "%"
 }

@@ -225,7 +225,8 @@ func syncClientSender(tx *gorm.DB, clientID int64, now time.Time, touch bool) er
 		return err
 	}
 	stage := journeyStage(c.AccountStage, latest.Stage)
-	updates := map[string]any{"sender_stage": latest.Stage, "sender_phone": latest.Phone(), "stage": stage}
+	updates := map[string]any{"sender_stage": latest.Stage, "sender_phone": latest.Phone(), "stage": stage,
+		"search_text": searchText(c.ClientInput, latest.Phone())}
 	if stage != c.Stage {
 		updates["stage_since"] = now
 	}

@@ -1,0 +1,83 @@
+package handlers_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"wabadesk/models"
+)
+
+// seedClients inserts n clients spread over every stage for tenant 1, the
+// way a busy reseller's table looks, without going through Sinch.
+func seedClients(tb testing.TB, app *testApp, n int) {
+	tb.Helper()
+	now := time.Now().UTC()
+	batch := make([]models.Client, 0, 500)
+	for i := range n {
+		st := models.Stages[i%len(models.Stages)]
+		since := now.Add(-time.Duration(i%500) * time.Hour)
+		batch = append(batch, models.Client{OrganisationID: 1, ClientInput: models.ClientInput{
+			Name: fmt.Sprintf("Client %05d", i), ProjectID: fmt.Sprintf("%08x-0000-4000-8000-%012x", i, i),
+			BusinessManagerID: strconv.Itoa(100000000 + i), WabaName: fmt.Sprintf("Business %05d Ltd", i),
+			SenderDisplayName: "Shop", BusinessCategory: "OTHER"},
+			AccountStage: models.AccountOnboarded, Stage: st, StageSince: since, LastChangeAt: since,
+			SenderPhone: fmt.Sprintf("+44 7700%06d", i)})
+		if len(batch) == cap(batch) {
+			if err := app.store.DB().CreateInBatches(batch, 500).Error; err != nil {
+				tb.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	if len(batch) > 0 {
+		app.store.DB().CreateInBatches(batch, 500)
+	}
+}
+
+// getRaw fetches path and discards the body, checking only the status.
+func (b *browser) getRaw(path string) {
+	res, err := b.client.Get(b.app.srv.URL + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		b.t.Fatalf("GET %s = %d", path, res.StatusCode)
+	}
+}
+
+// BenchmarkClientList10k renders the home page (50 rows, counts, filters)
+// of a tenant with 10,000 clients over real HTTP.
+func BenchmarkClientList10k(b *testing.B) {
+	app := mustApp(b)
+	br := app.browser()
+	br.mustSignup("Acme", "ana@acme.test")
+	seedClients(b, app, 10000)
+	for _, path := range []string{"/clients", "/clients?q=07700001234", "/clients?attention=1&sort=waiting", "/clients?page=150"} {
+		b.Run(path, func(b *testing.B) {
+			for b.Loop() {
+				br.getRaw(path)
+			}
+		})
+	}
+}
+
+// BenchmarkClientPage renders one client's page with its timeline.
+func BenchmarkClientPage(b *testing.B) {
+	app := mustApp(b)
+	br := app.browser()
+	br.mustSignup("Acme", "ana@acme.test")
+	seedClients(b, app, 10000)
+	path := "/clients/" + strconv.Itoa(5000)
+	for i := range 30 {
+		app.store.AddEvent(b.Context(), 1, models.Event{ClientID: 5000, Source: models.SourceSinch, Title: "Event " + strconv.Itoa(i)})
+	}
+	for b.Loop() {
+		br.getRaw(path)
+	}
+}
