@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"wabadesk/models/modelstest"
 )
 
 // Browser tests drive Debian's Chromium against the real application started
@@ -48,6 +50,9 @@ func startApp(t *testing.T, extraArgs ...string) string {
 	addr := ln.Addr().String()
 	ln.Close()
 	args := append([]string{"--addr", addr, "--data-dir", t.TempDir()}, extraArgs...)
+	if dbURL := modelstest.URL(t); dbURL != "" { // the PostgreSQL pass of .ci/run
+		args = append(args, "--database-url", dbURL)
+	}
 	cfg, err := loadConfig(args, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
