@@ -301,8 +301,8 @@ func TestRejectedAccountFixAndResubmit(t *testing.T) {
 	if got := page.text("[data-testid=client-stage]"); got != "Rejected" {
 		t.Fatalf("stage = %q", got)
 	}
-	if page.text("[data-testid=rejection]") == "" {
-		t.Fatal("no rejection box")
+	if !strings.Contains(page.text("[data-testid=rejection]"), "declined the WABA creation request") {
+		t.Fatalf("rejection box without Sinch's reason: %q", page.text("[data-testid=rejection]"))
 	}
 	edit := b.get(path + "/edit")
 	expectStatus(t, edit, http.StatusOK)
@@ -439,5 +439,53 @@ func TestCommentGoesToSinchAndAppearsOnce(t *testing.T) {
 	page := b.get(path)
 	if n := strings.Count(page.text("[data-testid=timeline]"), "Please check the WABA name."); n != 1 {
 		t.Fatalf("comment appears %d times in the timeline, want 1", n)
+	}
+}
+
+func TestRejectedSenderFixResubmitAndDiscard(t *testing.T) {
+	app := mustApp(t)
+	b := app.browser()
+	b.mustSignup("Acme", "ana@acme.test")
+	path := b.mustCreateClient(clientValues(projectA, "123456789"), "submit")
+	app.sync()
+	app.sb.Approve(projectA)
+	app.sync()
+	sender := url.Values{"action": {"submit"}, "provider": {"CUSTOMER"}, "country_code": {"44"},
+		"phone_number": {"7700900123"}, "display_name": {"Padaria WhatsApp"}, "vertical": {"RESTAURANT"}, "email": {"hi@padaria.test"}}
+	expectStatus(t, b.post(path+"/senders", sender), http.StatusSeeOther)
+	app.sync()
+	snds, _ := app.store.Senders(t.Context(), 1, mustID(t, path))
+	sPath := path + "/senders/" + strconv.FormatInt(snds[0].ID, 10)
+	if page := b.get(path); !strings.Contains(page.text("[data-testid=sender]"), "Sinch says") {
+		t.Fatalf("rejected sender shows no reason: %q", page.text("[data-testid=sender]"))
+	}
+	edit := b.get(sPath + "/edit")
+	expectStatus(t, edit, http.StatusOK)
+	if v, _ := edit.doc.Find("#f-display_name").Attr("value"); v != "Padaria WhatsApp" {
+		t.Fatalf("sender edit form not prefilled: %q", v)
+	}
+	// Fix the name and clear the e-mail (sent as null: "delete the value").
+	sender.Set("display_name", "Padaria Estrela")
+	sender.Set("email", "")
+	expectStatus(t, b.post(sPath, sender), http.StatusSeeOther)
+	app.sync()
+	page := b.get(path)
+	if got := page.text("[data-testid=sender-stage]"); got != "Phone verification" {
+		t.Fatalf("after resubmit sender stage = %q (%q)", got, page.text("[data-testid=sender-problem]"))
+	}
+	if !strings.Contains(page.text("[data-testid=timeline]"), "Sender +44 7700900123 edited") {
+		t.Fatal("timeline lacks the edit")
+	}
+	// Discarding changes is refused by Sinch for a sender waiting for its
+	// code; the message says so instead of an error page.
+	r := b.post(sPath+"/discard", url.Values{})
+	expectStatus(t, r, http.StatusSeeOther)
+	if msg := b.get(path).doc.Find("[data-testid=flash]").Text(); !strings.Contains(msg, "no pending changes to discard") && !strings.Contains(msg, "Only draft, rejected or failed changes") {
+		t.Fatalf("discard message = %q", msg)
+	}
+	// Deleting marks the sender for removal.
+	expectStatus(t, b.post(sPath+"/delete", url.Values{}), http.StatusSeeOther)
+	if page := b.get(path); !strings.Contains(page.text("[data-testid=sender]"), "30 days") {
+		t.Fatal("deleted sender lacks the 30-day note")
 	}
 }

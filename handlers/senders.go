@@ -154,6 +154,13 @@ func (h *Handler) senderAction(c echo.Context, run func(u *models.User, cl model
 		return err
 	}
 	err = run(currentUser(c), cl, snd)
+	if v, ok := models.AsValidation(err); ok && v["method"] == "" && v["code"] == "" {
+		// Nothing to show next to a field: say it at the top of the page.
+		for _, msg := range v {
+			h.flash(c, "error", msg)
+		}
+		return redirect(c, clientURL(cl.ID))
+	}
 	if v, ok := models.AsValidation(err); ok {
 		return h.renderClient(c, http.StatusUnprocessableEntity, cl, views.Form{},
 			map[int64]views.Form{snd.ID: {Values: map[string]string{"method": c.FormValue("method"), "code": c.FormValue("code")}, Errors: v}})

@@ -30,6 +30,7 @@ var plainByCode = map[string]string{
 	"sender_not_updatable":                   "Sinch accepts profile changes only while the sender is active.",
 	"sender_changes_not_updatable":           "Sinch accepts these changes only for a draft or rejected sender.",
 	"sender_changes_not_deletable":           "Only draft, rejected or failed changes can be discarded.",
+	"sender_changes_not_found":               "This sender has no pending changes to discard.",
 	"sender_already_deleted":                 "This sender was already deleted in the last 30 days.",
 	"sender_display_name_update_not_allowed": "The display name is still under review at Meta; change it once the review ends.",
 }
