@@ -47,7 +47,8 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		return 0
 	}
 	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return min(time.Duration(s)*time.Second, maxRetryAfter)
+		// Cap before multiplying: a huge number of seconds would overflow.
+		return time.Duration(min(s, int(maxRetryAfter/time.Second))) * time.Second
 	}
 	if t, err := time.Parse(time.RFC1123, v); err == nil && t.After(now) {
 		return min(t.Sub(now), maxRetryAfter)
