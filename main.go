@@ -75,6 +75,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	defer sb.Close()
 	onboard := onboarding.New(store, connect)
 	onboard.Logger = log
+	onboard.WebhookBase = cfg.BaseURL + "/webhooks/sinch/"
 	app := handlers.New(store, onboard, handlers.Config{
 		BaseURL:       cfg.BaseURL,
 		SessionSecret: []byte(cfg.SessionSecret),

@@ -68,6 +68,7 @@ func mustApp(t testing.TB, opts ...appOption) *testApp {
 	conn := onboarding.Connection{Client: client, MetaBase: app.sb.MetaRequestsURL(), Sandbox: true}
 	app.svc = onboarding.New(store, func(context.Context, int64) (onboarding.Connection, error) { return conn, nil })
 	app.svc.Backoff = func(int) time.Duration { return 0 }
+	app.svc.WebhookBase = app.srv.URL + "/webhooks/sinch/"
 	cfg.Sandbox = app.sb
 	app.srv.Config.Handler = handlers.New(store, app.svc, cfg)
 	t.Cleanup(func() { app.srv.Close(); app.sb.Close(); store.Close() })

@@ -12,7 +12,8 @@ import (
 type access int
 
 const (
-	public   access = iota // anyone, logged in or not
+	machine  access = iota // other systems (Sinch): no session, no CSRF; authenticated otherwise
+	public                 // anyone, logged in or not
 	loggedIn               // any staff member (viewer and up)
 	agent                  // agents, admins, owners
 	admin                  // admins and owners
@@ -43,8 +44,9 @@ type route struct {
 // routes is THE route table: every URL of the application and who may use it.
 func (h *Handler) routes() []route {
 	return []route{
-		{http.MethodGet, "/healthz", h.healthz, public},
-		{http.MethodGet, "/readyz", h.readyz, public},
+		{http.MethodGet, "/healthz", h.healthz, machine},
+		{http.MethodGet, "/readyz", h.readyz, machine},
+		{http.MethodPost, webhookPrefix + ":token", h.receiveWebhook, machine},
 
 		{http.MethodGet, "/", h.home, public},
 		{http.MethodGet, "/signup", h.newSignup, public},
@@ -90,11 +92,9 @@ func (h *Handler) routes() []route {
 func (h *Handler) register(e *echo.Echo) {
 	for _, r := range h.routes() {
 		switch r.access {
+		case machine:
+			e.Add(r.method, r.path, r.handler)
 		case public:
-			if r.path == "/healthz" || r.path == "/readyz" {
-				e.Add(r.method, r.path, r.handler)
-				continue
-			}
 			e.Add(r.method, r.path, r.handler, h.loadUser)
 		default:
 			e.Add(r.method, r.path, r.handler, h.loadUser, h.require(r.access.minRole()))

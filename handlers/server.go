@@ -95,7 +95,8 @@ const sandboxPrefix = "/sandbox"
 // authenticate otherwise and never see our session).
 func skipCSRF(c echo.Context) bool {
 	p := c.Request().URL.Path
-	return p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, sandboxPrefix+"/")
+	return p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, sandboxPrefix+"/") ||
+		strings.HasPrefix(p, webhookPrefix)
 }
 
 func (h *Handler) connect(ctx context.Context, tenantID int64) (onboarding.Connection, error) {

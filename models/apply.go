@@ -17,11 +17,15 @@ var ErrNoChange = errors.New("no change")
 // from the account and sender stages here, so every path (handlers, worker,
 // webhooks) keeps it right.
 func (s *Store) ChangeClient(ctx context.Context, tenantID, id int64, change func(c *Client) ([]Event, error)) (Client, error) {
-	var c Client
+	var (
+		c       Client
+		visible bool // worth telling open pages about
+	)
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("organisation_id = ?", tenantID).First(&c, id).Error; err != nil {
 			return err
 		}
+		before := c
 		events, err := change(&c)
 		if err != nil {
 			return err
@@ -33,6 +37,7 @@ func (s *Store) ChangeClient(ctx context.Context, tenantID, id int64, change fun
 		if len(events) > 0 { // polls that find nothing new are not "changes"
 			c.LastChangeAt = now
 		}
+		visible = len(events) > 0 || c.Stage != before.Stage || c.AccountStage != before.AccountStage || c.LastError != before.LastError
 		if err := tx.Select("*").Omit("created_at", "Organisation").Save(&c).Error; err != nil {
 			return err
 		}
@@ -41,18 +46,25 @@ func (s *Store) ChangeClient(ctx context.Context, tenantID, id int64, change fun
 	if errors.Is(err, ErrNoChange) {
 		return c, nil
 	}
+	if visible {
+		s.notify(tenantID, c.ID, err)
+	}
 	return c, wrap(err, "change client")
 }
 
 // ChangeSender is ChangeClient for a sender; the client row follows.
 func (s *Store) ChangeSender(ctx context.Context, tenantID, id int64, change func(snd *Sender) ([]Event, error)) (Sender, error) {
-	var snd Sender
+	var (
+		snd     Sender
+		visible bool
+	)
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("organisation_id = ?", tenantID).First(&snd, id).Error; err != nil {
 			return err
 		}
 		before := snd.Stage
 		events, err := change(&snd)
+		visible = len(events) > 0 || snd.Stage != before
 		if err != nil {
 			return err
 		}
@@ -70,6 +82,9 @@ func (s *Store) ChangeSender(ctx context.Context, tenantID, id int64, change fun
 	})
 	if errors.Is(err, ErrNoChange) {
 		return snd, nil
+	}
+	if visible {
+		s.notify(tenantID, snd.ClientID, err)
 	}
 	return snd, wrap(err, "change sender")
 }

@@ -217,6 +217,7 @@ func (s *Store) CreateClient(ctx context.Context, tenantID int64, actor User, in
 		}
 		return addEvent(tx, Event{OrganisationID: tenantID, ClientID: c.ID, At: now, Source: SourceStaff, Actor: actor.Name, Title: "Client created as a draft"})
 	})
+	s.notify(tenantID, c.ID, err)
 	return c, wrap(err, "create client")
 }
 
@@ -245,6 +246,7 @@ func (s *Store) UpdateClient(ctx context.Context, tenantID, id int64, actor User
 		}
 		return addEvent(tx, Event{OrganisationID: tenantID, ClientID: c.ID, At: c.LastChangeAt, Source: SourceStaff, Actor: actor.Name, Title: "Client details edited"})
 	})
+	s.notify(tenantID, c.ID, err)
 	return c, wrap(err, "update client")
 }
 
@@ -267,5 +269,6 @@ func (s *Store) DeleteClient(ctx context.Context, tenantID, id int64) (Client, e
 		}
 		return tx.Delete(&c).Error
 	})
+	s.notify(tenantID, c.ID, err)
 	return c, wrap(err, "delete client")
 }

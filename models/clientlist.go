@@ -112,13 +112,13 @@ func orderBy(sort string) string {
 	return "last_change_at DESC, id DESC"
 }
 
-type clause struct {
+type sqlClause struct {
 	sql  string
 	args []any
 }
 
 // attentionClause is NeedsAttention in SQL: one OR per stage threshold.
-func (s *Store) attentionClause() clause {
+func (s *Store) attentionClause() sqlClause {
 	var parts []string
 	var args []any
 	for _, st := range Stages {
@@ -128,9 +128,9 @@ func (s *Store) attentionClause() clause {
 		}
 	}
 	if len(parts) == 0 {
-		return clause{"1 = 0", nil}
+		return sqlClause{"1 = 0", nil}
 	}
-	return clause{"(" + strings.Join(parts, " OR ") + ")", args}
+	return sqlClause{"(" + strings.Join(parts, " OR ") + ")", args}
 }
 
 // likeContains is a LIKE pattern matching s literally anywhere: a typed "%"

@@ -63,6 +63,7 @@ func (s *Store) AddEvent(ctx context.Context, tenantID int64, e Event) error {
 		}
 		return addEvent(tx, e)
 	})
+	s.notify(tenantID, e.ClientID, err)
 	return wrap(err, "add event")
 }
 

@@ -15,6 +15,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 		&Client{},
 		&Sender{},
 		&Event{},
+		&ProjectHook{},
+		&WebhookDelivery{},
 	)
 	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)

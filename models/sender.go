@@ -160,6 +160,7 @@ func (s *Store) CreateSender(ctx context.Context, tenantID, clientID int64, acto
 		return addEvent(tx, Event{OrganisationID: tenantID, ClientID: clientID, SenderID: &snd.ID, At: now,
 			Source: SourceStaff, Actor: actor.Name, Title: "Sender " + orDash(snd.Phone()) + " added as a draft"})
 	})
+	s.notify(tenantID, clientID, err)
 	return snd, wrap(err, "create sender")
 }
 
@@ -193,6 +194,7 @@ func (s *Store) UpdateSender(ctx context.Context, tenantID, id int64, actor User
 		return addEvent(tx, Event{OrganisationID: tenantID, ClientID: snd.ClientID, SenderID: &snd.ID, At: s.now(),
 			Source: SourceStaff, Actor: actor.Name, Title: "Sender " + orDash(snd.Phone()) + " edited"})
 	})
+	s.notify(tenantID, snd.ClientID, err)
 	return snd, wrap(err, "update sender")
 }
 

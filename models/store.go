@@ -25,11 +25,19 @@ type Store struct {
 	PasswordCost int
 	// StuckAfter holds the per-stage "needs attention" thresholds.
 	StuckAfter map[Stage]time.Duration
+	// Changes receives a notice after every committed client change.
+	Changes *Changes
+	// Publish sends a change to every process's subscribers; by default
+	// straight to Changes (one process). PostgreSQL deployments route it
+	// through the database so other instances hear it too.
+	Publish func(Change)
 }
 
 // NewStore wraps an open database. Call Migrate before serving.
 func NewStore(db *gorm.DB) *Store {
-	return &Store{db: db, Now: time.Now, PasswordCost: bcrypt.DefaultCost + 1, StuckAfter: DefaultStuckAfter}
+	s := &Store{db: db, Now: time.Now, PasswordCost: bcrypt.DefaultCost + 1, StuckAfter: DefaultStuckAfter, Changes: &Changes{}}
+	s.Publish = s.Changes.Deliver
+	return s
 }
 
 // DB exposes the handle for health checks and tests.

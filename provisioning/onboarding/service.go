@@ -45,12 +45,20 @@ type Service struct {
 	ID string
 	// Logger receives the worker's warnings.
 	Logger *slog.Logger
+	// WebhookBase is the public URL callbacks are sent to, ending in "/";
+	// each project's hook token is appended. Empty disables registration.
+	WebhookBase string
+	// TenantRate limits Sinch syncs per organisation per second.
+	TenantRate float64
+
+	kick    chan struct{}
+	tenants tenantLimits
 }
 
 // New returns a Service.
 func New(store *models.Store, connect Connector) *Service {
 	return &Service{store: store, connect: connect, Now: time.Now, Backoff: DefaultBackoff,
-		ID: "worker-" + randomID()}
+		ID: "worker-" + randomID(), TenantRate: 5, kick: make(chan struct{}, 1)}
 }
 
 // DefaultBackoff waits 10 s, 20 s, 40 s... up to 15 minutes, with ±20% jitter

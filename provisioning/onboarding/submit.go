@@ -29,6 +29,10 @@ func (s *Service) SubmitClient(ctx context.Context, tenantID, clientID int64, ac
 	if err != nil {
 		return c, err
 	}
+	// Register the project's webhook before the first change can fire it.
+	if err := s.EnsureWebhook(ctx, tenantID, c.ProjectID); err != nil {
+		s.log().Warn("webhook registration failed; polling covers it", "client_id", c.ID, "error", err)
+	}
 	update := c.AccountStage == models.AccountRejected || (c.AccountStage == models.AccountQueued && c.QueuedUpdate)
 	acct, err := s.send(ctx, conn, c, update)
 	return s.afterSubmit(ctx, tenantID, c, conn, acct, err, update, actor)

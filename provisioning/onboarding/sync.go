@@ -31,6 +31,9 @@ func (s *Service) SyncClient(ctx context.Context, tenantID, clientID int64) erro
 	if c.AccountStage == models.AccountDraft {
 		return nil
 	}
+	if err := s.EnsureWebhook(ctx, tenantID, c.ProjectID); err != nil {
+		s.log().Warn("webhook registration failed; polling covers it", "client_id", c.ID, "error", err)
+	}
 	acct, err := conn.Client.GetAccount(ctx, c.ProjectID)
 	if err != nil {
 		return s.backoffSync(ctx, tenantID, c.ID, err)
@@ -127,6 +130,7 @@ func (s *Service) backoffSync(ctx context.Context, tenantID, id int64, cause err
 	if !provisioning.IsRetryable(cause) && !errors.Is(cause, ErrUnavailable) {
 		return cause
 	}
+	s.tenants.pauseOn429(tenantID, cause, s.now(), s.Backoff(1))
 	_, err := s.store.ChangeClient(ctx, tenantID, id, func(c *models.Client) ([]models.Event, error) {
 		c.SubmitAttempts++
 		wait := s.Backoff(c.SubmitAttempts)

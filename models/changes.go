@@ -1,0 +1,68 @@
+package models
+
+import "sync"
+
+// Change says that something about a client changed, for live pages.
+type Change struct {
+	TenantID int64
+	ClientID int64
+}
+
+// Changes fans out Change notices to subscribers in this process. The Store
+// publishes after every committed change of a client; pages subscribe per
+// tenant. (Several processes need a shared channel: see Notifier.)
+type Changes struct {
+	mu   sync.Mutex
+	subs map[int64]map[chan Change]struct{}
+}
+
+// Subscribe returns a channel of the tenant's changes and a cancel func.
+// Slow subscribers miss notices rather than block publishers; a notice only
+// says "reload", so the next one carries the news anyway.
+func (h *Changes) Subscribe(tenantID int64) (<-chan Change, func()) {
+	ch := make(chan Change, 16)
+	h.mu.Lock()
+	if h.subs == nil {
+		h.subs = map[int64]map[chan Change]struct{}{}
+	}
+	if h.subs[tenantID] == nil {
+		h.subs[tenantID] = map[chan Change]struct{}{}
+	}
+	h.subs[tenantID][ch] = struct{}{}
+	h.mu.Unlock()
+	return ch, func() {
+		h.mu.Lock()
+		delete(h.subs[tenantID], ch)
+		h.mu.Unlock()
+	}
+}
+
+// Deliver hands c to this process's subscribers.
+func (h *Changes) Deliver(c Change) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for ch := range h.subs[c.TenantID] {
+		select {
+		case ch <- c:
+		default:
+		}
+	}
+}
+
+// Subscribers counts live subscriptions (for tests and metrics).
+func (h *Changes) Subscribers() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, m := range h.subs {
+		n += len(m)
+	}
+	return n
+}
+
+// notify publishes a committed change (err == nil) of a client.
+func (s *Store) notify(tenantID, clientID int64, err error) {
+	if err == nil && s.Publish != nil {
+		s.Publish(Change{TenantID: tenantID, ClientID: clientID})
+	}
+}

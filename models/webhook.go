@@ -1,0 +1,128 @@
+package models
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// ProjectHook is the webhook wabadesk registers at Sinch for one project of
+// an organisation. Its random token is the last segment of the callback URL,
+// so a delivery names its hook (and tenant) without trusting the body.
+type ProjectHook struct {
+	ID             int64  `gorm:"primaryKey"`
+	OrganisationID int64  `gorm:"not null;uniqueIndex:idx_hooks_org_project,priority:1"`
+	ProjectID      string `gorm:"size:64;not null;uniqueIndex:idx_hooks_org_project,priority:2"`
+	Token          string `gorm:"size:64;not null;uniqueIndex"`
+	Secret         string `gorm:"size:128;not null"`
+	// Target is the URL registered at Sinch; when the base URL changes it
+	// differs from the wanted one and the hook is registered again.
+	Target    string `gorm:"size:500;not null;default:''"`
+	WebhookID string `gorm:"size:64;not null;default:''"`
+	// Problem says why registration failed (e.g. Sinch's 15-webhook limit);
+	// polling covers the project meanwhile.
+	Problem   string `gorm:"size:500;not null;default:''"`
+	CheckedAt *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// WebhookDelivery is one callback received, kept for troubleshooting and
+// to ignore duplicates.
+type WebhookDelivery struct {
+	ID             int64     `gorm:"primaryKey"`
+	OrganisationID int64     `gorm:"not null;index:idx_deliveries_org_time,priority:1"`
+	HookID         int64     `gorm:"not null;uniqueIndex:idx_deliveries_dedupe,priority:1"`
+	ReceivedAt     time.Time `gorm:"not null;index:idx_deliveries_org_time,priority:2;index"`
+	Type           string    `gorm:"size:80;not null"`
+	// Digest is the SHA-256 of the body: Sinch retries send the same body.
+	Digest  string `gorm:"size:64;not null;uniqueIndex:idx_deliveries_dedupe,priority:2"`
+	Body    string `gorm:"size:65536;not null"`
+	Outcome string `gorm:"size:300;not null;default:''"`
+}
+
+// DeliveryRetention is how long received callbacks are kept.
+const DeliveryRetention = 7 * 24 * time.Hour
+
+// HookFor returns the project's hook, creating it with a fresh token and
+// secret the first time the project is used.
+func (s *Store) HookFor(ctx context.Context, tenantID int64, projectID string) (ProjectHook, error) {
+	var h ProjectHook
+	err := s.db.WithContext(ctx).Where("organisation_id = ? AND project_id = ?", tenantID, projectID).First(&h).Error
+	if err == nil {
+		return h, nil
+	}
+	if err != gorm.ErrRecordNotFound {
+		return h, wrap(err, "hook")
+	}
+	token, _ := NewToken()
+	secret, _ := NewToken()
+	h = ProjectHook{OrganisationID: tenantID, ProjectID: projectID, Token: token[:32], Secret: secret}
+	err = s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&h).Error
+	if err != nil {
+		return h, wrap(err, "create hook")
+	}
+	// Lost a race with another process: read the winner.
+	err = s.db.WithContext(ctx).Where("organisation_id = ? AND project_id = ?", tenantID, projectID).First(&h).Error
+	return h, wrap(err, "hook")
+}
+
+// HookByToken finds the hook a callback URL names.
+func (s *Store) HookByToken(ctx context.Context, token string) (ProjectHook, error) {
+	var h ProjectHook
+	err := s.db.WithContext(ctx).Where("token = ?", token).First(&h).Error
+	return h, wrap(err, "hook by token")
+}
+
+// SaveHook records the registration outcome.
+func (s *Store) SaveHook(ctx context.Context, h ProjectHook) error {
+	now := s.now()
+	h.CheckedAt = &now
+	return wrap(s.db.WithContext(ctx).Select("*").Omit("created_at").Save(&h).Error, "save hook")
+}
+
+// RecordDelivery stores a callback; it reports false when the same body was
+// already received on this hook (a retry or a replay).
+func (s *Store) RecordDelivery(ctx context.Context, h ProjectHook, typ string, body []byte) (WebhookDelivery, bool, error) {
+	sum := sha256.Sum256(body)
+	d := WebhookDelivery{OrganisationID: h.OrganisationID, HookID: h.ID, ReceivedAt: s.now(), Type: typ,
+		Digest: hex.EncodeToString(sum[:]), Body: string(body)}
+	res := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&d)
+	return d, res.RowsAffected == 1, wrap(res.Error, "record delivery")
+}
+
+// SetDeliveryOutcome notes what applying a delivery did.
+func (s *Store) SetDeliveryOutcome(ctx context.Context, id int64, outcome string) error {
+	return wrap(s.db.WithContext(ctx).Model(&WebhookDelivery{}).Where("id = ?", id).Update("outcome", outcome).Error, "delivery outcome")
+}
+
+// Deliveries lists the tenant's latest callbacks, newest first.
+func (s *Store) Deliveries(ctx context.Context, tenantID int64, limit int) ([]WebhookDelivery, error) {
+	var out []WebhookDelivery
+	err := s.db.WithContext(ctx).Where("organisation_id = ?", tenantID).Order("received_at DESC, id DESC").Limit(limit).Find(&out).Error
+	return out, wrap(err, "deliveries")
+}
+
+// PruneDeliveries forgets callbacks older than DeliveryRetention.
+func (s *Store) PruneDeliveries(ctx context.Context) error {
+	err := s.db.WithContext(ctx).Where("received_at < ?", s.now().Add(-DeliveryRetention)).Delete(&WebhookDelivery{}).Error
+	return wrap(err, "prune deliveries")
+}
+
+// ClientByProject finds the tenant's client of a Sinch project.
+func (s *Store) ClientByProject(ctx context.Context, tenantID int64, projectID string) (Client, error) {
+	var c Client
+	err := s.db.WithContext(ctx).Where("organisation_id = ? AND project_id = ?", tenantID, projectID).First(&c).Error
+	return c, wrap(err, "client by project")
+}
+
+// SenderBySinchID finds the tenant's sender Sinch knows by id.
+func (s *Store) SenderBySinchID(ctx context.Context, tenantID int64, sinchID string) (Sender, error) {
+	var snd Sender
+	err := s.db.WithContext(ctx).Where("organisation_id = ? AND sinch_id = ?", tenantID, sinchID).First(&snd).Error
+	return snd, wrap(err, "sender by sinch id")
+}
