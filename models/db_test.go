@@ -108,3 +108,19 @@ func TestUniqueViolationIsConflict(t *testing.T) {
 		t.Fatalf("err = %v, want gorm.ErrDuplicatedKey", err)
 	}
 }
+
+func TestSearchIsCaseInsensitiveAndLiteral(t *testing.T) {
+	ctx := context.Background()
+	store, org, owner := mustStore(t)
+	for _, name := range []string{"ACME Ltd", "Fifty 50% Off", "under_score", "underXscore", `back\slash`} {
+		if _, err := store.CreateClient(ctx, org.ID, owner, models.ClientInput{Name: name}, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for query, want := range map[string]int64{"acme": 1, "ACME": 1, "50%": 1, "r_s": 1, `k\s`: 1, "%": 1, "_": 1} {
+		list, err := store.Clients(ctx, org.ID, models.ClientFilter{Query: query})
+		if err != nil || list.Total != want {
+			t.Errorf("search %q: %d clients, err %v; want %d", query, list.Total, err, want)
+		}
+	}
+}

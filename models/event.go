@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	gormclause "gorm.io/gorm/clause"
+	"gorm.io/gorm/clause"
 )
 
 // Event sources: who did what the timeline shows.
@@ -42,7 +42,7 @@ func addEvent(tx *gorm.DB, e Event) error {
 		if err := tx.Model(&Event{}).Where("client_id = ? AND dedupe_key = ?", e.ClientID, e.DedupeKey).Count(&n).Error; err != nil || n > 0 {
 			return err
 		}
-		return tx.Clauses(gormclause.OnConflict{DoNothing: true}).Create(&e).Error
+		return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&e).Error
 	}
 	return tx.Create(&e).Error
 }
