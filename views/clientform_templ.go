@@ -112,7 +112,7 @@ func ClientFormPage(p Page, v ClientFormView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "> <span><strong>Legacy On-Behalf-Of</strong> <span class=\"badge badge-warn\">Legacy</span>: Meta ended OBO on 30 September 2025. Only for accounts Sinch still handles this way.</span></label></fieldset><div class=\"mode-partner\"><h3>Partner-initiated details</h3>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "> <span><strong>Legacy On-Behalf-Of</strong> <span class=\"badge badge-warn\">Legacy</span>: Meta ended OBO on 30 September 2025. Only for accounts Sinch still handles this way.</span></label></fieldset><div class=\"mode-partner\"><h2 class=\"subhead\">Partner-initiated details</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -128,7 +128,7 @@ func ClientFormPage(p Page, v ClientFormView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</div><div class=\"mode-legacy\"><h3>Legacy On-Behalf-Of details</h3>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "</div><div class=\"mode-legacy\"><h2 class=\"subhead\">Legacy On-Behalf-Of details</h2>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
