@@ -78,7 +78,7 @@ func (h *Handler) renderClient(c echo.Context, status int, cl models.Client, com
 		v.Steps = append(v.Steps, views.Step{Label: label, State: state})
 	}
 	for _, e := range events {
-		v.Events = append(v.Events, views.EventRow{At: e.At.Format("2 Jan 2006 15:04:05"), Ago: ago(e.At, now),
+		v.Events = append(v.Events, views.EventRow{At: e.At.Format("2 Jan 2006 15:04:05"), Ago: ago(e.At, now), Datetime: e.At.Format("2006-01-02T15:04:05Z07:00"),
 			Source: e.Source, Label: sourceLabels[e.Source], Actor: e.Actor, Title: e.Title, Detail: e.Detail})
 	}
 	for _, s := range senders {

@@ -91,13 +91,14 @@ type KV struct {
 
 // EventRow is one timeline entry.
 type EventRow struct {
-	At     string
-	Ago    string
-	Source string // staff, sinch, client, system
-	Label  string
-	Actor  string
-	Title  string
-	Detail string
+	At       string
+	Ago      string
+	Datetime string // At in RFC 3339, for <time datetime>
+	Source   string // staff, sinch, client, system
+	Label    string
+	Actor    string
+	Title    string
+	Detail   string
 }
 
 // SenderRow is one sender on the client page.
