@@ -8,8 +8,8 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// waitText reloads (until live updates land, a reload is what a user does)
-// until sel's text contains want, or fails after limit.
+// waitText waits, without reloading, until sel's text contains want: the
+// page must update itself (live region + event stream). Fails after limit.
 func (tb *tab) waitText(sel, want string, limit time.Duration) {
 	tb.t.Helper()
 	deadline := time.Now().Add(limit)
@@ -22,8 +22,7 @@ func (tb *tab) waitText(sel, want string, limit time.Duration) {
 			tb.shot("timeout")
 			tb.t.Fatalf("%s: %s never showed %q (last %q, %v)", tb.name, sel, want, got, err)
 		}
-		time.Sleep(500 * time.Millisecond)
-		tb.do(chromedp.Reload(), chromedp.WaitReady(chromedp.CSS("body")))
+		time.Sleep(200 * time.Millisecond)
 	}
 }
 
@@ -58,6 +57,14 @@ func TestBrowserOnboardingJourney(t *testing.T) {
 	staff.submit("[data-testid=save-submit]")
 	staff.expectText("[data-testid=client-name]", "Padaria Estrela")
 	staff.shot("03-submitted")
+	// A colleague watches the list in another window; it moves by itself.
+	list := newTab(t, base, "list", 1280, 700)
+	list.open("/login")
+	list.fill("#f-email", "ana@acme.test")
+	list.fill("#f-password", "correct horse battery")
+	list.submit("button[type=submit]")
+	list.waitText("[data-testid=client-row] [data-testid=stage]", "Waiting for Meta approval", 20*time.Second)
+	list.shot("03b-list-live")
 
 	staff.waitText("[data-testid=client-stage]", "Waiting for Meta approval", 20*time.Second)
 	link := staff.value("#meta-link")
@@ -100,6 +107,7 @@ func TestBrowserOnboardingJourney(t *testing.T) {
 	staff.submit("[data-testid=verify-otp]")
 	staff.waitText("[data-testid=client-stage]", "Active", 20*time.Second)
 	staff.shot("12-active")
+	list.waitText("[data-testid=client-row] [data-testid=stage]", "Active", 10*time.Second)
 	staff.open("/clients")
 	staff.expectText("[data-testid=client-row] [data-testid=stage]", "Active")
 	staff.shot("13-list")

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/url"
 	"os"
@@ -35,6 +36,8 @@ type config struct {
 	DBMaxIdleConns    string
 	DBConnMaxLifetime string
 	Pool              models.Pool // parsed from the three DB* settings by validate
+	StuckAfter        string
+	Stuck             map[models.Stage]time.Duration // parsed from StuckAfter by validate
 }
 
 // setting documents one configuration knob for --help and the README.
@@ -56,6 +59,7 @@ func (c *config) settings() []setting {
 		{"db-max-open-conns", "WABADESK_DB_MAX_OPEN_CONNS", "20", "PostgreSQL: most connections this instance opens", &c.DBMaxOpenConns},
 		{"db-max-idle-conns", "WABADESK_DB_MAX_IDLE_CONNS", "10", "PostgreSQL: idle connections kept for reuse (capped at db-max-open-conns)", &c.DBMaxIdleConns},
 		{"db-conn-max-lifetime", "WABADESK_DB_CONN_MAX_LIFETIME", "30m", "PostgreSQL: replace a connection after this long, like 30m or 1h (0: never)", &c.DBConnMaxLifetime},
+		{"stuck-after", "WABADESK_STUCK_AFTER", "", "override 'needs attention' thresholds per stage, like meta_approval=72h,verification=12h (defaults in the README)", &c.StuckAfter},
 	}
 }
 
@@ -120,7 +124,7 @@ func (c *config) validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log-format %q: use text or json", c.LogFormat))
 	}
-	errs = append(errs, c.validateDatabase())
+	errs = append(errs, c.validateDatabase(), c.parseStuck())
 	if err := checkWritableDir(c.DataDir); err != nil {
 		errs = append(errs, fmt.Errorf("data-dir %q is not a writable directory: %w", c.DataDir, err))
 	} else if c.SessionSecret == "" {
@@ -187,4 +191,32 @@ func secretFile(path string) (string, error) {
 		return "", fmt.Errorf("write %s: %w", path, err)
 	}
 	return secret, nil
+}
+
+// parseStuck reads "stage=duration,..." over the default thresholds.
+func (c *config) parseStuck() error {
+	c.Stuck = maps.Clone(models.DefaultStuckAfter)
+	if strings.TrimSpace(c.StuckAfter) == "" {
+		return nil
+	}
+	for _, part := range strings.Split(c.StuckAfter, ",") {
+		stage, dur, ok := strings.Cut(strings.TrimSpace(part), "=")
+		d, err := time.ParseDuration(strings.TrimSpace(dur))
+		if !ok || err != nil || d < 0 || !slices.Contains(models.Stages, models.Stage(strings.TrimSpace(stage))) || stage == string(models.StageActive) {
+			return fmt.Errorf("stuck-after %q: use stage=duration pairs separated by commas, like meta_approval=72h; stages: %s",
+				part, stuckStages())
+		}
+		c.Stuck[models.Stage(strings.TrimSpace(stage))] = d
+	}
+	return nil
+}
+
+func stuckStages() string {
+	var names []string
+	for _, s := range models.Stages {
+		if s != models.StageActive {
+			names = append(names, string(s))
+		}
+	}
+	return strings.Join(names, ", ")
 }

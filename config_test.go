@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"wabadesk/models"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -91,5 +94,21 @@ func TestConfigDatabase(t *testing.T) {
 	}
 	if err != nil && strings.Contains(err.Error(), "s3cret") {
 		t.Errorf("the message repeats the password:\n%v", err)
+	}
+}
+
+func TestStuckAfterOverridesDefaults(t *testing.T) {
+	cfg, err := loadConfig([]string{"--data-dir", t.TempDir(), "--stuck-after", "meta_approval=72h, verification=2h"}, env(nil), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Stuck[models.StageMetaApproval] != 72*time.Hour || cfg.Stuck[models.StageVerification] != 2*time.Hour ||
+		cfg.Stuck[models.StagePreparing] != models.DefaultStuckAfter[models.StagePreparing] {
+		t.Fatalf("thresholds %v", cfg.Stuck)
+	}
+	for _, bad := range []string{"meta_approval", "nowhere=1h", "verification=soon", "active=1h"} {
+		if _, err := loadConfig([]string{"--data-dir", t.TempDir(), "--stuck-after", bad}, env(nil), &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "stuck-after") {
+			t.Errorf("%q accepted: %v", bad, err)
+		}
 	}
 }

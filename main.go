@@ -59,6 +59,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 		return err
 	}
 	store := models.NewStore(db)
+	store.StuckAfter = cfg.Stuck
 	defer store.Close()
 	if err := store.Migrate(ctx); err != nil {
 		return err
@@ -76,7 +77,9 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	onboard := onboarding.New(store, connect)
 	onboard.Logger = log
 	onboard.WebhookBase = cfg.BaseURL + "/webhooks/sinch/"
+	done := make(chan struct{})
 	app := handlers.New(store, onboard, handlers.Config{
+		Done:          done,
 		BaseURL:       cfg.BaseURL,
 		SessionSecret: []byte(cfg.SessionSecret),
 		SignupOpen:    cfg.Signup == "open",
@@ -84,6 +87,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 		Sandbox:       sb,
 	})
 	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv.RegisterOnShutdown(func() { close(done) }) // ends live event streams
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 

@@ -38,7 +38,7 @@ func (h *Handler) listClients(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.ClientsPage(h.page(c, "Clients", "clients"), h.clientsView(f, list, u, conn.Sandbox)))
+	return render(c, http.StatusOK, views.ClientsPage(h.livePage(c, "Clients", "clients", "/events", c.Request().URL.RequestURI()), h.clientsView(f, list, u, conn.Sandbox)))
 }
 
 func (h *Handler) clientsView(f models.ClientFilter, list models.ClientList, u *models.User, sandbox bool) views.ClientsView {

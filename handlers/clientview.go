@@ -84,7 +84,7 @@ func (h *Handler) renderClient(c echo.Context, status int, cl models.Client, com
 	for _, s := range senders {
 		v.Senders = append(v.Senders, senderRow(cl, s, canAct, otp[s.ID]))
 	}
-	return render(c, status, views.ClientPage(h.page(c, cl.Name, "clients"), v))
+	return render(c, status, views.ClientPage(h.livePage(c, cl.Name, "clients", "/events?client="+itoa(cl.ID), clientURL(cl.ID)), v))
 }
 
 func senderRow(cl models.Client, s models.Sender, canAct bool, otp views.Form) views.SenderRow {

@@ -35,6 +35,15 @@ func (h *Handler) page(c echo.Context, title, nav string) views.Page {
 	return p
 }
 
+// livePage is page for a page that refreshes itself: on each event from
+// the stream at events its live region re-fetches self (a GET URL, also when
+// the page is a re-rendered POST form).
+func (h *Handler) livePage(c echo.Context, title, nav, events, self string) views.Page {
+	p := h.page(c, title, nav)
+	p.Live, p.Self = events, self
+	return p
+}
+
 // redirect is the "G" of POST-redirect-GET.
 func redirect(c echo.Context, to string) error { return c.Redirect(http.StatusSeeOther, to) }
 

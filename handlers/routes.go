@@ -57,6 +57,7 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/invites/:token", h.showInvite, public},
 		{http.MethodPost, "/invites/:token", h.acceptInvite, public},
 
+		{http.MethodGet, "/events", h.streamChanges, loggedIn},
 		{http.MethodGet, "/clients", h.listClients, loggedIn},
 		{http.MethodGet, "/clients/new", h.newClient, agent},
 		{http.MethodPost, "/clients", h.createClient, agent},

@@ -33,6 +33,9 @@ type Config struct {
 	// first visitor may, and everyone else comes by invite.
 	SignupOpen bool
 	Logger     *slog.Logger
+	// Done is closed when the server shuts down, so open event streams end
+	// and do not hold the graceful shutdown.
+	Done <-chan struct{}
 	// Sandbox, when set, is the built-in Sinch simulator served under
 	// /sandbox: its API, its stand-in Meta page and phone inbox.
 	Sandbox http.Handler
@@ -67,7 +70,8 @@ func New(store *models.Store, onboard *onboarding.Service, cfg Config) *echo.Ech
 		h.requestLogger(),
 		middleware.Recover(),
 		middleware.BodyLimit("1M"),
-		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}),
+		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024,
+			Skipper: func(c echo.Context) bool { return strings.HasSuffix(c.Request().URL.Path, "/events") }}), // streams must not be buffered
 		middleware.CSRFWithConfig(middleware.CSRFConfig{
 			TokenLookup:    "form:_csrf,header:X-CSRF-Token",
 			CookieName:     "wabadesk_csrf",

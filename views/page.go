@@ -19,6 +19,10 @@ type Page struct {
 	CSRF    string
 	User    *Viewer
 	Flashes []Flash
+	// Live is the event stream the page listens to, and Self the URL its
+	// live region is refreshed from; empty for static pages.
+	Live string
+	Self string
 }
 
 // Viewer is the logged-in staff member, as the layout shows them.

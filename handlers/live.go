@@ -1,0 +1,67 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"wabadesk/models"
+)
+
+// liveHeartbeat keeps proxies from closing an idle event stream.
+const liveHeartbeat = 20 * time.Second
+
+// liveCoalesce gathers a burst of changes into one refresh.
+const liveCoalesce = 200 * time.Millisecond
+
+// streamChanges serves Server-Sent Events: one "change" event whenever a
+// client of the viewer's organisation changes (only that client with
+// ?client=ID). Pages refresh their live region on it (htmx sse extension);
+// without JavaScript they simply work with a reload.
+func (h *Handler) streamChanges(c echo.Context) error {
+	only, _ := strconv.ParseInt(c.QueryParam("client"), 10, 64)
+	return h.stream(c, currentUser(c).OrganisationID, func(ch models.Change) bool { return only == 0 || ch.ClientID == only })
+}
+
+// stream writes change events for tenantID that pass keep until the client
+// goes away or the server shuts down.
+func (h *Handler) stream(c echo.Context, tenantID int64, keep func(models.Change) bool) error {
+	changes, cancel := h.store.Changes.Subscribe(tenantID)
+	defer cancel()
+	w := c.Response()
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, "retry: 2000\n\n")
+	w.Flush()
+	heartbeat := time.NewTicker(liveHeartbeat)
+	defer heartbeat.Stop()
+	for {
+		select {
+		case <-c.Request().Context().Done():
+			return nil
+		case <-h.cfg.Done:
+			return nil
+		case <-heartbeat.C:
+			fmt.Fprint(w, ": keep-alive\n\n")
+		case ch := <-changes:
+			if !keep(ch) {
+				continue
+			}
+			time.Sleep(liveCoalesce)
+			for drained := false; !drained; {
+				select {
+				case <-changes:
+				default:
+					drained = true
+				}
+			}
+			fmt.Fprintf(w, "event: change\ndata: %d\n\n", ch.ClientID)
+		}
+		w.Flush()
+	}
+}
