@@ -15,7 +15,7 @@ import (
 const liveHeartbeat = 20 * time.Second
 
 // liveCoalesce gathers a burst of changes into one refresh.
-const liveCoalesce = 200 * time.Millisecond
+const liveCoalesce = 50 * time.Millisecond
 
 // streamChanges serves Server-Sent Events: one "change" event whenever a
 // client of the viewer's organisation changes (only that client with

@@ -58,7 +58,7 @@ type Service struct {
 // New returns a Service.
 func New(store *models.Store, connect Connector) *Service {
 	return &Service{store: store, connect: connect, Now: time.Now, Backoff: DefaultBackoff,
-		ID: "worker-" + randomID(), TenantRate: 5, kick: make(chan struct{}, 1)}
+		ID: "worker-" + randomID(), TenantRate: 10, kick: make(chan struct{}, 1)}
 }
 
 // DefaultBackoff waits 10 s, 20 s, 40 s... up to 15 minutes, with ±20% jitter
