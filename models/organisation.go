@@ -10,10 +10,16 @@ import (
 
 // Organisation is a reseller: the tenant that owns staff and clients.
 type Organisation struct {
-	ID        int64  `gorm:"primaryKey"`
-	Name      string `gorm:"size:120;not null"`
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	ID   int64  `gorm:"primaryKey"`
+	Name string `gorm:"size:120;not null"`
+	// Branding shown on the business client's shared page (issue 7's
+	// settings page edits it; empty values fall back to Name and defaults).
+	BrandName      string `gorm:"size:120;not null;default:''"`
+	LogoURL        string `gorm:"size:500;not null;default:''"`
+	AccentColor    string `gorm:"size:7;not null;default:''"`
+	SupportContact string `gorm:"size:200;not null;default:''"`
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }
 
 // SignUp is what a new reseller types to create their organisation.
