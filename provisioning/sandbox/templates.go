@@ -13,7 +13,7 @@ main{max-width:60rem;margin:1rem auto;padding:0 1rem}
 .card{background:#fff;border-radius:8px;padding:1rem;margin:0 0 1rem;box-shadow:0 1px 2px #0002}
 .sel{outline:3px solid #1877f2}.muted{color:#65676b}.code{font:700 1.6rem monospace;letter-spacing:.15em}
 button{font:inherit;padding:.4rem 1rem;border-radius:6px;border:1px solid #ccd0d5;cursor:pointer}
-.ok{background:#1877f2;color:#fff;border-color:#1877f2}table{border-collapse:collapse;width:100%}
+.ok{background:#166fe5;color:#fff;border-color:#166fe5}table{border-collapse:collapse;width:100%}
 td,th{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #eee;vertical-align:top}
 </style></head><body><header><b>Sinch sandbox</b> · {{.}} · simulated, not the real service</header><main>{{end}}
 {{define "foot"}}</main></body></html>{{end}}
