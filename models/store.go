@@ -31,6 +31,9 @@ type Store struct {
 	// straight to Changes (one process). PostgreSQL deployments route it
 	// through the database so other instances hear it too.
 	Publish func(Change)
+	// Cipher seals secrets at rest (Sinch key secrets); main sets it from
+	// the configured or generated encryption key.
+	Cipher *Cipher
 }
 
 // NewStore wraps an open database. Call Migrate before serving.
