@@ -17,6 +17,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 		&Event{},
 		&ProjectHook{},
 		&WebhookDelivery{},
+		&SinchSettings{},
+		&AuditEntry{},
+		&Logo{},
 	)
 	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
