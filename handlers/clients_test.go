@@ -395,7 +395,7 @@ func TestClientRoutesAreTenantScoped(t *testing.T) {
 	app.sync()
 	b.post(bPath+"/senders", url.Values{"action": {"draft"}, "provider": {"CUSTOMER"}, "country_code": {"44"},
 		"phone_number": {"7700900999"}, "display_name": {"Bravo"}, "vertical": {"RESTAURANT"}})
-	snds, _ := app.store.Senders(t.Context(), 2, mustID(t, bPath))
+	snds, _ := app.store.Senders(t.Context(), app.tenantOf("bea@bravo.test"), mustID(t, bPath))
 	if len(snds) != 1 {
 		t.Fatalf("setup: %d senders", len(snds))
 	}
@@ -459,7 +459,7 @@ func TestRejectedSenderFixResubmitAndDiscard(t *testing.T) {
 		"phone_number": {"7700900123"}, "display_name": {"Padaria WhatsApp"}, "vertical": {"RESTAURANT"}, "email": {"hi@padaria.test"}}
 	expectStatus(t, b.post(path+"/senders", sender), http.StatusSeeOther)
 	app.sync()
-	snds, _ := app.store.Senders(t.Context(), 1, mustID(t, path))
+	snds, _ := app.store.Senders(t.Context(), app.tenantOf("ana@acme.test"), mustID(t, path))
 	sPath := path + "/senders/" + strconv.FormatInt(snds[0].ID, 10)
 	if page := b.get(path); !strings.Contains(page.text("[data-testid=sender]"), "Sinch says") {
 		t.Fatalf("rejected sender shows no reason: %q", page.text("[data-testid=sender]"))

@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -64,6 +65,26 @@ func (h *Handler) renderClient(c echo.Context, status int, cl models.Client, com
 		v.SinchErrors = append(v.SinchErrors, msg)
 	}
 	v.MetaLink, v.MetaSandbox = h.onboard.MetaLink(ctx, u.OrganisationID, cl)
+	links, err := h.store.Links(ctx, u.OrganisationID, cl.ID)
+	if err != nil {
+		return err
+	}
+	v.Links, v.CanLink = linkRows(links, now), canAct
+	for _, d := range models.LinkLifetimes {
+		days := itoa(int64(d / (24 * time.Hour)))
+		v.LinkDays = append(v.LinkDays, views.Option{Value: days, Label: days + " days"})
+	}
+	p := h.livePage(c, cl.Name, "clients", "/events?client="+itoa(cl.ID), clientURL(cl.ID))
+	for i, f := range p.Flashes { // a new link travels as a flash and is shown once
+		if f.Kind == "link" {
+			v.NewLink = f.Message
+			p.Flashes = append(p.Flashes[:i], p.Flashes[i+1:]...)
+			if v.QRPath, v.QRSize, err = qrPath(v.NewLink); err != nil {
+				return err
+			}
+			break
+		}
+	}
 	idx := stepIndex[cl.Stage]
 	for i, label := range journeySteps {
 		state := "todo"
@@ -84,7 +105,7 @@ func (h *Handler) renderClient(c echo.Context, status int, cl models.Client, com
 	for _, s := range senders {
 		v.Senders = append(v.Senders, senderRow(cl, s, canAct, otp[s.ID]))
 	}
-	return render(c, status, views.ClientPage(h.livePage(c, cl.Name, "clients", "/events?client="+itoa(cl.ID), clientURL(cl.ID)), v))
+	return render(c, status, views.ClientPage(p, v))
 }
 
 func senderRow(cl models.Client, s models.Sender, canAct bool, otp views.Form) views.SenderRow {

@@ -174,3 +174,13 @@ func expectStatus(t *testing.T, r response, want int) {
 		t.Fatalf("status %d, want %d; page: %q", r.status, want, r.text("main"))
 	}
 }
+
+// tenantOf returns the organisation of the user with email.
+func (a *testApp) tenantOf(email string) int64 {
+	a.t.Helper()
+	u, err := a.store.Authenticate(context.Background(), email, "correct horse battery")
+	if err != nil {
+		a.t.Fatalf("tenant of %s: %v", email, err)
+	}
+	return u.OrganisationID
+}

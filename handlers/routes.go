@@ -69,6 +69,17 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/clients/:id/comments", h.createComment, agent},
 		{http.MethodPost, "/clients/:id/delete", h.deleteClient, agent},
 
+		{http.MethodPost, "/clients/:id/links", h.createLink, agent},
+		{http.MethodPost, "/clients/:id/links/:lid/revoke", h.revokeLink, agent},
+		{http.MethodPost, "/clients/:id/links/:lid/regenerate", h.regenerateLink, agent},
+
+		{http.MethodGet, portalPrefix + ":token", h.showPortal, public},
+		{http.MethodGet, portalPrefix + ":token/meta", h.portalMeta, public},
+		{http.MethodPost, portalPrefix + ":token/otp", h.portalOTP, public},
+		{http.MethodPost, portalPrefix + ":token/verify", h.portalVerify, public},
+		{http.MethodGet, portalPrefix + ":token/events", h.portalEvents, public},
+		{http.MethodGet, "/brand/:id/theme.css", h.brandCSS, machine},
+
 		{http.MethodGet, "/clients/:id/senders/new", h.newSender, agent},
 		{http.MethodPost, "/clients/:id/senders", h.createSender, agent},
 		{http.MethodGet, "/clients/:id/senders/:sid/edit", h.editSender, agent},

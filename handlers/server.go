@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
@@ -49,6 +50,10 @@ type Handler struct {
 	sessions *sessions.CookieStore
 	log      *slog.Logger
 	secure   bool
+	// Limits of the public OTP forms, per link and per address, on top of
+	// the resend wait and wrong-code limit the onboarding service applies.
+	otpRequests *windowLimiter
+	otpVerifies *windowLimiter
 }
 
 // New builds the whole HTTP application; main and the tests both use it.
@@ -59,7 +64,8 @@ func New(store *models.Store, onboard *onboarding.Service, cfg Config) *echo.Ech
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	secure := strings.HasPrefix(cfg.BaseURL, "https://")
 	h := &Handler{store: store, onboard: onboard, cfg: cfg, log: cfg.Logger, secure: secure,
-		sessions: newSessionStore(cfg.SessionSecret, secure)}
+		sessions:    newSessionStore(cfg.SessionSecret, secure),
+		otpRequests: newWindowLimiter(5, time.Hour), otpVerifies: newWindowLimiter(10, time.Hour)}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

@@ -17,6 +17,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		&Event{},
 		&ProjectHook{},
 		&WebhookDelivery{},
+		&Link{},
 		&SinchSettings{},
 		&AuditEntry{},
 		&Logo{},

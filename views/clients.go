@@ -75,6 +75,24 @@ type ClientView struct {
 	CanAct       bool
 	CommentForm  Form
 	Legacy       bool
+	Links        []LinkRow
+	CanLink      bool
+	NewLink      string // the link just created, shown once
+	QRPath       string // SVG path of NewLink's QR code
+	QRSize       int
+	LinkDays     []Option
+}
+
+// LinkRow is one shareable client link, as staff see it.
+type LinkRow struct {
+	ID         int64
+	CreatedBy  string
+	Created    string
+	Expires    string
+	LastOpened string
+	Opens      int
+	Status     string
+	Active     bool
 }
 
 // Step is one step of the journey stepper.

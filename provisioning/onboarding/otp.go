@@ -28,17 +28,22 @@ func (s *Service) RequestOTP(ctx context.Context, tenantID, clientID, senderID i
 		return snd, err
 	}
 	if method != string(provisioning.MethodSMS) && method != string(provisioning.MethodVoice) {
-		return snd, models.ValidationError{"method": "Choose SMS or voice call."}
+		return snd, otpError("method", OTPBadMethod)
 	}
 	if snd.Stage != models.SenderVerification {
-		return snd, models.ValidationError{"method": "The number is not waiting for verification right now."}
+		return snd, otpError("method", OTPNotVerifying)
 	}
 	if snd.OTPRequestedAt != nil {
 		if wait := snd.OTPRequestedAt.Add(ResendWait).Sub(s.now()); wait > 0 {
-			return snd, models.ValidationError{"method": fmt.Sprintf("A code was sent moments ago. Wait %d seconds before asking for another.", int(wait.Seconds())+1)}
+			secs := int(wait.Seconds()) + 1
+			return snd, &OTPError{Field: "method", Kind: OTPResendWait, Wait: secs,
+				Msg: fmt.Sprintf("A code was sent moments ago. Wait %d seconds before asking for another.", secs)}
 		}
 	}
 	reg, err := conn.Client.RegisterSender(ctx, c.ProjectID, snd.SinchID, provisioning.RegistrationMethod(method))
+	if provisioning.StatusCode(err) == 429 {
+		return snd, &OTPError{Field: "method", Kind: OTPRateLimited, Msg: Plain(err)}
+	}
 	if err != nil {
 		return snd, actionError(err, "method")
 	}
@@ -61,11 +66,11 @@ func (s *Service) VerifyOTP(ctx context.Context, tenantID, clientID, senderID in
 	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
 	switch {
 	case snd.Stage != models.SenderVerification:
-		return snd, models.ValidationError{"code": "The number is not waiting for verification right now."}
+		return snd, otpError("code", OTPNotVerifying)
 	case !otpPattern.MatchString(code):
-		return snd, models.ValidationError{"code": fmt.Sprintf("Enter the %d digits of the code.", otpCodeLength)}
+		return snd, otpError("code", OTPCodeFormat)
 	case snd.OTPFailures >= MaxWrongCodes:
-		return snd, models.ValidationError{"code": "Too many wrong codes. Request a new code, then enter it."}
+		return snd, otpError("code", OTPTooManyWrong)
 	}
 	err = conn.Client.VerifySender(ctx, c.ProjectID, snd.SinchID, code)
 	if provisioning.HasCode(err, "wrong_otp") {
@@ -76,13 +81,16 @@ func (s *Service) VerifyOTP(ctx context.Context, tenantID, clientID, senderID in
 		if serr != nil {
 			return out, serr
 		}
-		msg := Plain(err)
-		if left := MaxWrongCodes - out.OTPFailures; left <= 0 {
-			msg = "Too many wrong codes. Request a new code, then enter it."
-		} else if left <= 2 {
-			msg += fmt.Sprintf(" %d attempts left.", left)
+		left := MaxWrongCodes - out.OTPFailures
+		if left <= 0 {
+			return out, otpError("code", OTPTooManyWrong)
 		}
-		return out, models.ValidationError{"code": msg}
+		e := otpError("code", OTPWrongCode)
+		e.Left = left
+		if left <= 2 {
+			e.Msg += fmt.Sprintf(" %d attempts left.", left)
+		}
+		return out, e
 	}
 	if err != nil {
 		return snd, actionError(err, "code")

@@ -1,0 +1,288 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"wabadesk/models"
+	"wabadesk/provisioning/onboarding"
+	"wabadesk/views"
+)
+
+// The business client's page lives at /c/<token>. Everything it shows comes
+// from the one client the token names; nothing else is reachable from it.
+const portalPrefix = "/c/"
+
+const langCookie = "wabadesk_lang"
+
+// portal is what one request to the client page works with.
+type portal struct {
+	link   models.Link
+	client models.Client
+	org    models.Organisation
+	sender *models.Sender // the latest live sender, if any
+	lang   views.Lang
+}
+
+// openPortal resolves the token; an expired or revoked link is answered here
+// with the friendly 410 page (and a nil portal).
+func (h *Handler) openPortal(c echo.Context, countOpen bool) (*portal, error) {
+	ctx := c.Request().Context()
+	p := &portal{lang: h.portalLang(c)}
+	link, err := h.store.OpenLink(ctx, c.Param("token"), countOpen)
+	if errors.Is(err, models.ErrLinkGone) || errors.Is(err, models.ErrNotFound) {
+		status := http.StatusGone
+		if errors.Is(err, models.ErrNotFound) {
+			status = http.StatusNotFound
+		}
+		return nil, render(c, status, views.PortalGonePage(p.lang))
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.link = link
+	if p.client, err = h.store.ClientByID(ctx, link.OrganisationID, link.ClientID); err != nil {
+		return nil, err
+	}
+	if p.org, err = h.store.OrganisationByID(ctx, link.OrganisationID); err != nil {
+		return nil, err
+	}
+	senders, err := h.store.Senders(ctx, link.OrganisationID, link.ClientID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range senders {
+		if senders[i].Stage != models.SenderDeleted {
+			p.sender = &senders[i]
+			break
+		}
+	}
+	return p, nil
+}
+
+// portalLang: ?lang= (remembered in a cookie), else the cookie, else the
+// browser's Accept-Language.
+func (h *Handler) portalLang(c echo.Context) views.Lang {
+	if q := c.QueryParam("lang"); q != "" {
+		lang := views.ParseLang(q)
+		c.SetCookie(&http.Cookie{Name: langCookie, Value: string(lang), Path: portalPrefix, MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode})
+		return lang
+	}
+	var cookie string
+	if ck, err := c.Cookie(langCookie); err == nil {
+		cookie = ck.Value
+	}
+	return views.ParseLang(cookie, c.Request().Header.Get("Accept-Language"))
+}
+
+// showPortal renders the client page. Opening it (not the live refreshes)
+// counts as a visit and, at most every 30 minutes, a timeline event.
+func (h *Handler) showPortal(c echo.Context) error {
+	refresh := c.Request().Header.Get("HX-Request") != ""
+	p, err := h.openPortal(c, !refresh)
+	if p == nil {
+		return err
+	}
+	if !refresh && (p.link.LastOpenedAt == nil || h.store.Now().Sub(*p.link.LastOpenedAt) > 30*time.Minute) {
+		h.clientEvent(c, p, "Client opened their link", "")
+	}
+	return h.renderPortal(c, http.StatusOK, p, views.Form{}, "")
+}
+
+// clientEvent records a client action on the timeline (and so for staff).
+func (h *Handler) clientEvent(c echo.Context, p *portal, title, detail string) {
+	err := h.store.AddEvent(c.Request().Context(), p.link.OrganisationID, models.Event{ClientID: p.client.ID,
+		Source: models.SourceClient, Actor: p.client.Name, Title: title, Detail: detail})
+	if err != nil {
+		h.log.Warn("client event not recorded", "error", err, "request_id", requestID(c))
+	}
+}
+
+func (h *Handler) renderPortal(c echo.Context, status int, p *portal, form views.Form, notice string) error {
+	base := portalPrefix + c.Param("token")
+	v := views.PortalView{Lang: p.lang, Brand: orDefault(p.org.BrandName, p.org.Name), LogoURL: p.org.LogoURL,
+		Support: orDefault(p.org.SupportContact, orDefault(p.org.BrandName, p.org.Name)), ClientName: p.client.Name,
+		Base: base, Form: form, Notice: notice, Live: base + "/events"}
+	if tok, ok := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string); ok {
+		v.CSRF = tok
+	}
+	if hexColour.MatchString(p.org.AccentColor) {
+		v.ThemeURL = "/brand/" + itoa(p.org.ID) + "/theme.css?c=" + url.QueryEscape(p.org.AccentColor[1:])
+	}
+	for _, l := range views.Langs {
+		v.LangLinks = append(v.LangLinks, views.LangLink{Name: l.Name, Code: l.Code, URL: base + "?lang=" + string(l.Code), Current: l.Code == p.lang})
+	}
+	portalJourney(&v, p, h.store.Now())
+	if v.Mode == "meta" {
+		_, v.MetaSandbox = h.onboard.MetaLink(c.Request().Context(), p.link.OrganisationID, p.client)
+	}
+	c.Response().Header().Set("Referrer-Policy", "no-referrer") // the token must not leak to Meta or a logo host
+	return render(c, status, views.PortalPage(v))
+}
+
+// portalSteps are the client's steps; the stage picks the current one.
+var portalSteps = []string{"step.prepare", "step.approve", "step.account", "step.number", "step.verify", "step.done"}
+
+// portalJourney fills mode, steps and "what happens next" from the stage.
+func portalJourney(v *views.PortalView, p *portal, now time.Time) {
+	current, next := 0, "next.approve"
+	switch p.client.Stage {
+	case models.StageMetaApproval:
+		current, next, v.Mode = 1, "next.account", "meta"
+		v.MetaExpires = p.client.StageSince.Add(90 * 24 * time.Hour).Format("2006-01-02")
+	case models.StageRejected:
+		current, next, v.Mode = 1, "", "problem"
+	case models.StageOnboarded, models.StageSenderReview:
+		current, next = 3, "next.number"
+	case models.StageSenderProblem:
+		current, next, v.Mode = 3, "", "problem"
+	case models.StageVerification:
+		current, next, v.Mode = 4, "next.verify", "otp"
+	case models.StageActive:
+		current, next, v.Mode = len(portalSteps), "", "active"
+	}
+	if v.Mode == "" {
+		v.Mode = "wait"
+	}
+	v.Next = next
+	if p.sender != nil {
+		v.Phone, v.DisplayName = p.sender.Phone(), p.sender.DisplayName
+		v.OTPSent = p.sender.OTPRequestedAt != nil && now.Sub(*p.sender.OTPRequestedAt) < 10*time.Minute
+	}
+	for i, key := range portalSteps {
+		state := "todo"
+		if i < current {
+			state = "done"
+		} else if i == current {
+			state = "current"
+		}
+		v.Steps = append(v.Steps, views.Step{Label: views.T(v.Lang, key), State: state})
+	}
+}
+
+// portalMeta records the click and sends the client to the Meta request.
+func (h *Handler) portalMeta(c echo.Context) error {
+	p, err := h.openPortal(c, false)
+	if p == nil {
+		return err
+	}
+	link, _ := h.onboard.MetaLink(c.Request().Context(), p.link.OrganisationID, p.client)
+	if link == "" {
+		return redirect(c, portalPrefix+c.Param("token"))
+	}
+	h.clientEvent(c, p, "Client opened the approval request at Meta", "")
+	return redirect(c, link)
+}
+
+// portalOTP asks Sinch to send the code by SMS or voice.
+func (h *Handler) portalOTP(c echo.Context) error {
+	p, err := h.openPortal(c, false)
+	if p == nil {
+		return err
+	}
+	method := c.FormValue("method")
+	form := views.Form{Values: map[string]string{"method": method}}
+	if p.sender == nil || p.client.Stage != models.StageVerification {
+		form.Errors = map[string]string{"method": views.T(p.lang, "err.notnow")}
+		return h.renderPortal(c, http.StatusConflict, p, form, "")
+	}
+	if !h.otpRequests.allow(h.store.Now(), "link:"+itoa(p.link.ID), "ip:"+c.RealIP()) {
+		form.Errors = map[string]string{"method": views.T(p.lang, "err.toomany")}
+		return h.renderPortal(c, http.StatusTooManyRequests, p, form, "")
+	}
+	_, err = h.onboard.RequestOTP(c.Request().Context(), p.link.OrganisationID, p.client.ID, p.sender.ID, method,
+		p.client.Name+" (shared link)", models.SourceClient)
+	if err != nil {
+		form.Errors = map[string]string{"method": h.portalError(p, err)}
+		return h.renderPortal(c, portalStatus(err), p, form, "")
+	}
+	return redirect(c, portalPrefix+c.Param("token")+"?lang="+string(p.lang))
+}
+
+// portalVerify checks the code the client typed.
+func (h *Handler) portalVerify(c echo.Context) error {
+	p, err := h.openPortal(c, false)
+	if p == nil {
+		return err
+	}
+	code := c.FormValue("code")
+	form := views.Form{Values: map[string]string{"code": code}}
+	if p.sender == nil || p.client.Stage != models.StageVerification {
+		form.Errors = map[string]string{"code": views.T(p.lang, "err.notnow")}
+		return h.renderPortal(c, http.StatusConflict, p, form, "")
+	}
+	if !h.otpVerifies.allow(h.store.Now(), "link:"+itoa(p.link.ID), "ip:"+c.RealIP()) {
+		form.Errors = map[string]string{"code": views.T(p.lang, "err.toomany")}
+		return h.renderPortal(c, http.StatusTooManyRequests, p, form, "")
+	}
+	_, err = h.onboard.VerifyOTP(c.Request().Context(), p.link.OrganisationID, p.client.ID, p.sender.ID, code,
+		p.client.Name+" (shared link)", models.SourceClient)
+	if err != nil {
+		form.Errors = map[string]string{"code": h.portalError(p, err)}
+		return h.renderPortal(c, portalStatus(err), p, form, "")
+	}
+	p, _ = h.openPortal(c, false)
+	return h.renderPortal(c, http.StatusOK, p, views.Form{}, views.T(p.lang, "ok.verified"))
+}
+
+// portalError words a refused OTP step for the client, in their language,
+// without internal codes.
+func (h *Handler) portalError(p *portal, err error) string {
+	var oe *onboarding.OTPError
+	switch {
+	case errors.As(err, &oe):
+		switch oe.Kind {
+		case onboarding.OTPBadMethod:
+			return views.T(p.lang, "err.method")
+		case onboarding.OTPNotVerifying:
+			return views.T(p.lang, "err.notnow")
+		case onboarding.OTPResendWait:
+			return views.T(p.lang, "err.wait", oe.Wait)
+		case onboarding.OTPCodeFormat:
+			return views.T(p.lang, "err.code.format")
+		case onboarding.OTPTooManyWrong:
+			return views.T(p.lang, "err.code.limit")
+		case onboarding.OTPWrongCode:
+			return views.T(p.lang, "err.code.wrong")
+		case onboarding.OTPRateLimited:
+			return views.T(p.lang, "err.toomany")
+		}
+	case errors.Is(err, onboarding.ErrUnavailable):
+		return views.T(p.lang, "err.unavailable")
+	}
+	h.log.Warn("client OTP step failed", "error", err)
+	return views.T(p.lang, "err.failed", orDefault(p.org.SupportContact, orDefault(p.org.BrandName, p.org.Name)))
+}
+
+func portalStatus(err error) int {
+	var oe *onboarding.OTPError
+	if errors.As(err, &oe) && (oe.Kind == onboarding.OTPRateLimited || oe.Kind == onboarding.OTPResendWait) {
+		return http.StatusTooManyRequests
+	}
+	if errors.Is(err, onboarding.ErrUnavailable) {
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusUnprocessableEntity
+}
+
+// portalEvents streams changes of this one client to its page.
+func (h *Handler) portalEvents(c echo.Context) error {
+	p, err := h.openPortal(c, false)
+	if p == nil {
+		return err
+	}
+	return h.stream(c, p.link.OrganisationID, func(ch models.Change) bool { return ch.ClientID == p.client.ID })
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
