@@ -38,6 +38,8 @@ type config struct {
 	Pool              models.Pool // parsed from the three DB* settings by validate
 	StuckAfter        string
 	Stuck             map[models.Stage]time.Duration // parsed from StuckAfter by validate
+	EncryptionKey     string
+	Cipher            *models.Cipher // built from EncryptionKey by validate
 }
 
 // setting documents one configuration knob for --help and the README.
@@ -59,6 +61,7 @@ func (c *config) settings() []setting {
 		{"db-max-open-conns", "WABADESK_DB_MAX_OPEN_CONNS", "20", "PostgreSQL: most connections this instance opens", &c.DBMaxOpenConns},
 		{"db-max-idle-conns", "WABADESK_DB_MAX_IDLE_CONNS", "10", "PostgreSQL: idle connections kept for reuse (capped at db-max-open-conns)", &c.DBMaxIdleConns},
 		{"db-conn-max-lifetime", "WABADESK_DB_CONN_MAX_LIFETIME", "30m", "PostgreSQL: replace a connection after this long, like 30m or 1h (0: never)", &c.DBConnMaxLifetime},
+		{"encryption-key", "WABADESK_ENCRYPTION_KEY", "", "32 random bytes as hex or base64 that encrypt Sinch key secrets at rest (default: generated into <data-dir>/encryption.key)", &c.EncryptionKey},
 		{"stuck-after", "WABADESK_STUCK_AFTER", "", "override 'needs attention' thresholds per stage, like meta_approval=72h,verification=12h (defaults in the README)", &c.StuckAfter},
 	}
 }
@@ -134,7 +137,30 @@ func (c *config) validate() error {
 	if len(c.SessionSecret) < 32 {
 		errs = append(errs, fmt.Errorf("session-secret is too short: use at least 32 characters (or leave it empty to generate one)"))
 	}
+	errs = append(errs, c.loadCipher())
 	return errors.Join(errs...)
+}
+
+// loadCipher parses the encryption key, generating one into the data
+// directory on first run. The key is never echoed: it guards secrets.
+func (c *config) loadCipher() error {
+	from := "encryption-key"
+	if c.EncryptionKey == "" {
+		if checkWritableDir(c.DataDir) != nil {
+			return nil // already reported
+		}
+		var err error
+		if c.EncryptionKey, err = secretFile(filepath.Join(c.DataDir, "encryption.key")); err != nil {
+			return err
+		}
+		from = filepath.Join(c.DataDir, "encryption.key")
+	}
+	key, err := models.ParseKey(c.EncryptionKey)
+	if err != nil {
+		return fmt.Errorf("%s: %w", from, err)
+	}
+	c.Cipher, err = models.NewCipher(key)
+	return err
 }
 
 // validateDatabase checks the database URL (without echoing it: it may hold

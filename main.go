@@ -60,6 +60,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	store := models.NewStore(db)
 	store.StuckAfter = cfg.Stuck
+	store.Cipher = cfg.Cipher
 	defer store.Close()
 	if err := store.Migrate(ctx); err != nil {
 		return err
@@ -69,12 +70,13 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 
-	sb, connect, err := newSandbox(cfg, "http://"+ln.Addr().String()+"/sandbox", log)
+	sb, sandboxConn, err := newSandbox(cfg, "http://"+ln.Addr().String()+"/sandbox", log)
 	if err != nil {
 		return err
 	}
 	defer sb.Close()
-	onboard := onboarding.New(store, connect)
+	conns := onboarding.NewConnections(store, sandboxConn) // each organisation's own Sinch settings
+	onboard := onboarding.New(store, conns.Connect)
 	onboard.Logger = log
 	onboard.WebhookBase = cfg.BaseURL + "/webhooks/sinch/"
 	done := make(chan struct{})
@@ -85,6 +87,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 		SignupOpen:    cfg.Signup == "open",
 		Logger:        log,
 		Sandbox:       sb,
+		Connections:   conns,
 	})
 	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	srv.RegisterOnShutdown(func() { close(done) }) // ends live event streams
@@ -113,12 +116,12 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 }
 
 // newSandbox builds the in-process Sinch simulator, mounted at /sandbox, and
-// the connector that points every organisation at it. Its key is generated
+// the connection every sandbox-mode organisation shares. Its key is generated
 // into the data directory like the session secret; its state is kept there.
-func newSandbox(cfg config, apiURL string, log *slog.Logger) (*sandbox.Sandbox, onboarding.Connector, error) {
+func newSandbox(cfg config, apiURL string, log *slog.Logger) (*sandbox.Sandbox, onboarding.Connection, error) {
 	secret, err := secretFile(filepath.Join(cfg.DataDir, "sandbox.key"))
 	if err != nil {
-		return nil, nil, err
+		return nil, onboarding.Connection{}, err
 	}
 	const keyID = "wabadesk-sandbox"
 	sb := sandbox.New(sandbox.Options{
@@ -129,8 +132,7 @@ func newSandbox(cfg config, apiURL string, log *slog.Logger) (*sandbox.Sandbox, 
 	})
 	client := provisioning.New(provisioning.Config{BaseURL: apiURL, TokenURL: apiURL + "/oauth2/token",
 		KeyID: keyID, KeySecret: secret, HTTPClient: &http.Client{Timeout: 15 * time.Second}})
-	conn := onboarding.Connection{Client: client, MetaBase: sb.MetaRequestsURL(), Sandbox: true}
-	return sb, func(context.Context, int64) (onboarding.Connection, error) { return conn, nil }, nil
+	return sb, onboarding.Connection{Client: client, MetaBase: sb.MetaRequestsURL(), Sandbox: true}, nil
 }
 
 func newLogger(cfg config) *slog.Logger {

@@ -3,6 +3,8 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -110,18 +112,38 @@ func (h *Handler) createLogin(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return err
 	}
+	email, ip, now := strings.ToLower(strings.TrimSpace(f.Email)), c.RealIP(), time.Now()
+	if h.loginThrottled(email, ip, now) {
+		h.auditLoginFailure(c, email, "refused: too many failed attempts")
+		form := formOf(&f, map[string]string{"": "Too many failed log-in attempts. For your security, wait 15 minutes and try again."})
+		return render(c, http.StatusTooManyRequests, views.LoginPage(h.page(c, "Log in", ""), form, h.cfg.SignupOpen))
+	}
 	user, err := h.store.Authenticate(c.Request().Context(), f.Email, f.Password)
 	if errors.Is(err, models.ErrBadLogin) {
+		h.logins.fail(now, "user:"+email, "ip:"+ip)
+		h.auditLoginFailure(c, email, "wrong e-mail or password")
 		form := formOf(&f, map[string]string{"": "Wrong e-mail or password. Check both and try again."})
 		return render(c, http.StatusUnauthorized, views.LoginPage(h.page(c, "Log in", ""), form, h.cfg.SignupOpen))
 	}
 	if err != nil {
 		return err
 	}
+	h.logins.clear("user:" + email)
 	if err := h.startSession(c, user); err != nil {
 		return err
 	}
 	return redirect(c, localPath(f.Next))
+}
+
+// auditLoginFailure files a failed log-in with the organisation of the
+// account it was for; attempts for unknown addresses belong to nobody.
+func (h *Handler) auditLoginFailure(c echo.Context, email, why string) {
+	u, err := h.store.UserByEmail(c.Request().Context(), email)
+	if err != nil {
+		return
+	}
+	h.record(c, models.AuditEntry{OrganisationID: u.OrganisationID, ActorKind: models.ActorStaff, ActorID: u.ID,
+		ActorName: u.Name, Action: "login.failed", Subject: email, Detail: why})
 }
 
 func (h *Handler) logout(c echo.Context) error {

@@ -66,7 +66,12 @@ func mustApp(t testing.TB, opts ...appOption) *testApp {
 	client := provisioning.New(provisioning.Config{BaseURL: app.srv.URL + "/sandbox", KeyID: "test-key", KeySecret: "test-secret",
 		Sleep: func(context.Context, time.Duration) error { return nil }})
 	conn := onboarding.Connection{Client: client, MetaBase: app.sb.MetaRequestsURL(), Sandbox: true}
-	app.svc = onboarding.New(store, func(context.Context, int64) (onboarding.Connection, error) { return conn, nil })
+	key, _ := models.ParseKey(strings.Repeat("5e", 32))
+	store.Cipher, _ = models.NewCipher(key)
+	conns := onboarding.NewConnections(store, conn)
+	conns.Sleep = func(context.Context, time.Duration) error { return nil }
+	cfg.Connections = conns
+	app.svc = onboarding.New(store, conns.Connect)
 	app.svc.Backoff = func(int) time.Duration { return 0 }
 	app.svc.WebhookBase = app.srv.URL + "/webhooks/sinch/"
 	cfg.Sandbox = app.sb

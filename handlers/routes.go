@@ -96,13 +96,56 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/staff", h.listStaff, loggedIn},
 		{http.MethodPost, "/staff/invites", h.createInvite, admin},
 		{http.MethodPost, "/staff/invites/:id/delete", h.deleteInvite, admin},
-		{http.MethodPost, "/staff/:id/delete", h.deleteStaff, admin},
+		{http.MethodPost, "/staff/:id/delete", h.deleteStaff, owner},
+
+		{http.MethodGet, "/settings", h.showSettings, owner},
+		{http.MethodPost, "/settings/sinch", h.updateSinch, owner},
+		{http.MethodPost, "/settings/sinch/test", h.testSinch, owner},
+		{http.MethodPost, "/settings/branding", h.updateBranding, owner},
+		{http.MethodGet, models.LogoPath + ":id", h.showLogo, machine},
+
+		{http.MethodGet, "/audit", h.listAudit, admin},
+		{http.MethodGet, "/audit.csv", h.exportAudit, admin},
 	}
+}
+
+// auditActions names the audit-log action of every state-changing route,
+// keyed "METHOD path" as in the table above. register records it after a
+// successful (2xx/3xx) answer, with the route's :id parameters as the
+// subject. TestEveryStateChangeIsAudited fails for a POST route missing here.
+var auditActions = map[string]string{
+	"POST /signup":                           "organisation.created",
+	"POST /login":                            "login",
+	"POST /logout":                           "logout",
+	"POST /invites/:token":                   "staff.joined",
+	"POST /clients":                          "client.created",
+	"POST /clients/:id":                      "client.edited",
+	"POST /clients/:id/submit":               "client.submitted",
+	"POST /clients/:id/refresh":              "client.refreshed",
+	"POST /clients/:id/comments":             "client.commented",
+	"POST /clients/:id/delete":               "client.deleted",
+	"POST /clients/:id/senders":              "sender.created",
+	"POST /clients/:id/senders/:sid":         "sender.edited",
+	"POST /clients/:id/senders/:sid/submit":  "sender.submitted",
+	"POST /clients/:id/senders/:sid/discard": "sender.changes_discarded",
+	"POST /clients/:id/senders/:sid/delete":  "sender.deleted",
+	"POST /clients/:id/senders/:sid/otp":     "otp.requested",
+	"POST /clients/:id/senders/:sid/verify":  "otp.entered",
+	"POST /account/password":                 "password.changed",
+	"POST /staff/invites":                    "staff.invited",
+	"POST /staff/invites/:id/delete":         "staff.invite_revoked",
+	"POST /staff/:id/delete":                 "staff.removed",
+	"POST /settings/sinch":                   "settings.sinch_changed",
+	"POST /settings/sinch/test":              "settings.sinch_tested",
+	"POST /settings/branding":                "settings.branding_changed",
 }
 
 // register adds every route with the middleware its access level needs.
 func (h *Handler) register(e *echo.Echo) {
 	for _, r := range h.routes() {
+		if action := auditActions[r.method+" "+r.path]; action != "" {
+			r.handler = h.audited(action, r.handler)
+		}
 		switch r.access {
 		case machine:
 			e.Add(r.method, r.path, r.handler)

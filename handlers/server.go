@@ -40,6 +40,9 @@ type Config struct {
 	// Sandbox, when set, is the built-in Sinch simulator served under
 	// /sandbox: its API, its stand-in Meta page and phone inbox.
 	Sandbox http.Handler
+	// Connections builds each organisation's Sinch connection; the settings
+	// page tests credentials with it before they are saved.
+	Connections *onboarding.Connections
 }
 
 // Handler holds the dependencies every handler method uses.
@@ -50,6 +53,7 @@ type Handler struct {
 	sessions *sessions.CookieStore
 	log      *slog.Logger
 	secure   bool
+	logins   failureCounter // failed log-ins per e-mail and per address
 	// Limits of the public OTP forms, per link and per address, on top of
 	// the resend wait and wrong-code limit the onboarding service applies.
 	otpRequests *windowLimiter
@@ -73,6 +77,7 @@ func New(store *models.Store, onboard *onboarding.Service, cfg Config) *echo.Ech
 	e.IPExtractor = echo.ExtractIPDirect() // no proxy is trusted unless configured
 	e.Use(
 		middleware.RequestID(),
+		h.securityHeaders,
 		h.requestLogger(),
 		middleware.Recover(),
 		middleware.BodyLimit("1M"),

@@ -34,7 +34,7 @@ func (h *Handler) renderStaff(c echo.Context, status int, form views.Form) error
 	for _, s := range staff {
 		v.Staff = append(v.Staff, views.StaffRow{
 			ID: s.ID, Name: s.Name, Email: s.Email, Role: s.Role.Label(), LastLogin: when(s.LastLoginAt),
-			Removable: v.CanInvite && s.ID != u.ID && (s.Role != models.RoleOwner || u.Role == models.RoleOwner),
+			Removable: u.Role == models.RoleOwner && s.ID != u.ID, // the route table lets only owners remove staff
 		})
 	}
 	for _, i := range invites {
@@ -71,6 +71,7 @@ func (h *Handler) createInvite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	auditDetail(c, inv.Email+" as "+inv.Role.Label())
 	h.flash(c, "success", "Invite created for "+inv.Email+" as "+inv.Role.Label()+". Copy the link below and send it to them.")
 	h.flash(c, "invite", h.link("/invites/"+token))
 	return redirect(c, "/staff")
@@ -85,6 +86,7 @@ func (h *Handler) deleteInvite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	auditDetail(c, inv.Email)
 	h.flash(c, "success", "The invite for "+inv.Email+" was revoked; its link no longer works.")
 	return redirect(c, "/staff")
 }
@@ -99,6 +101,7 @@ func (h *Handler) deleteStaff(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	auditDetail(c, removed.Name+" <"+removed.Email+">, "+removed.Role.Label())
 	h.flash(c, "success", removed.Name+" was removed and logged out.")
 	return redirect(c, "/staff")
 }

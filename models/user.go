@@ -178,3 +178,11 @@ func (s *Store) RemoveStaff(ctx context.Context, tenantID int64, actor User, use
 	})
 	return u, wrap(err, "remove staff")
 }
+
+// UserByEmail finds a user by e-mail across organisations; it is how a
+// failed log-in is filed in the right organisation's audit log.
+func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Where("email = ?", normaliseEmail(email)).First(&u).Error
+	return u, wrap(err, "user by email")
+}
