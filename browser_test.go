@@ -211,3 +211,12 @@ func (tb *tab) shot(step string) {
 func chromedpSetSelect(sel, value string) chromedp.Action[chromedp.Void] {
 	return chromedp.SetValue(chromedp.CSS(sel), value)
 }
+
+// page saves the step's screenshot and runs the accessibility and HTML
+// checks on it: every page of ours a journey visits goes through all three.
+func (tb *tab) page(step string) {
+	tb.t.Helper()
+	tb.shot(step)
+	tb.checkA11y(step)
+	tb.checkHTML(step)
+}

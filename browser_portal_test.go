@@ -1,0 +1,91 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowserClientPortal: the business client, on a phone-sized screen,
+// follows the shared link: approves on the sandbox Meta page, receives the
+// code in the sandbox inbox, enters it, and sees the sender become active.
+func TestBrowserClientPortal(t *testing.T) {
+	base := startApp(t)
+	staff := newTab(t, base, "staff", 1280, 900)
+	staff.open("/signup")
+	staff.fill("#f-organisation_name", "Acme Messaging")
+	staff.fill("#f-name", "Ana Lima")
+	staff.fill("#f-email", "ana@acme.test")
+	staff.fill("#f-password", "correct horse battery")
+	staff.submit("button[type=submit]")
+	staff.open("/clients/new")
+	staff.fill("#f-name", "Padaria Estrela")
+	staff.fill("#f-project_id", "2d9a6b3f-9e8c-4a1f-8b4c-3e7d6f5a8b92")
+	staff.fill("#f-business_manager_id", "998877665544")
+	staff.fill("#f-waba_name", "Padaria Estrela Ltda")
+	staff.fill("#f-sender_display_name", "Padaria Estrela")
+	staff.do(chromedp.SetValue(chromedp.CSS("#f-business_category"), "FOOD_AND_GROCERY"))
+	staff.submit("[data-testid=save-submit]")
+	staff.submit("[data-testid=create-link]")
+	link := staff.value("#client-link")
+	staff.page("01-staff-link-created")
+
+	phone := newTab(t, base, "phone", 390, 844)
+	phone.open(link)
+	phone.expectText("[data-testid=portal-title]", "Padaria Estrela")
+	phone.page("02-portal-first-open")
+	phone.waitText("[data-testid=meta-button]", "Open the request in Meta Business Suite", 20*time.Second)
+	phone.page("03-portal-approve-at-meta")
+	phone.submit("[data-testid=meta-button]")
+	if !strings.Contains(phone.path(), "/sandbox/meta/latest/settings/requests") {
+		t.Fatalf("Meta button went to %q", phone.path())
+	}
+	phone.shot("04-sandbox-meta")
+	phone.submit("[data-testid=approve]")
+
+	staff.waitText("[data-testid=client-stage]", "Onboarded", 20*time.Second)
+	staff.do(chromedp.Click(chromedp.CSS("[data-testid=add-sender]")), chromedp.WaitReady(chromedp.CSS("#f-phone_number")))
+	staff.fill("#f-country_code", "351")
+	staff.fill("#f-phone_number", "912345678")
+	staff.submit("[data-testid=save-submit]")
+
+	phone.open(link)
+	phone.waitText("[data-testid=now]", "Confirm your phone number", 20*time.Second)
+	phone.page("05-portal-verify")
+	phone.submit("[data-testid=portal-send]")
+	phone.expectText("[data-testid=otp-sent]", "on its way")
+
+	inbox := newTab(t, base, "inbox", 390, 844)
+	inbox.open("/sandbox/inbox?phone=351912345678")
+	code := inbox.text("[data-testid=otp]")
+	inbox.shot("06-sandbox-inbox")
+
+	phone.fill("#code", "111111")
+	phone.submit("[data-testid=portal-verify]")
+	phone.expectText("[data-testid=error-code]", "not right")
+	phone.page("07-portal-wrong-code")
+	phone.fill("#code", code)
+	phone.submit("[data-testid=portal-verify]")
+	phone.expectText("[data-testid=notice]", "Thank you")
+	phone.waitText("[data-testid=now]", "You are ready to use WhatsApp Business", 20*time.Second)
+	phone.expectText("[data-testid=active]", "+351 912345678")
+	phone.page("08-portal-active")
+
+	phone.open(link + "?lang=es")
+	phone.expectText("[data-testid=now]", "Ya puede usar WhatsApp Business")
+	phone.page("09-portal-spanish")
+	phone.open(link + "?lang=pt")
+	phone.expectText("[data-testid=portal-title]", "Configuração do WhatsApp")
+
+	staff.open(strings.TrimPrefix(staff.path(), base))
+	staff.expectText("[data-testid=timeline]", "opened the approval request at Meta")
+	staff.expectText("[data-testid=timeline]", "Phone number verified with the code")
+	staff.page("10-staff-timeline")
+	staff.do(chromedp.Evaluate[chromedp.Void]("window.confirm = () => true"))
+	staff.submit("[data-testid=link-row] form[action$='/revoke'] button")
+	phone.open(link)
+	phone.expectText("[data-testid=gone]", "não funciona mais") // the language chosen last is remembered
+	phone.page("11-portal-gone")
+}
