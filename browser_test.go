@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"wabadesk/models/modelstest"
@@ -117,7 +118,22 @@ func (tb *tab) open(path string) {
 	if !strings.HasPrefix(path, "http") {
 		path = tb.base + path
 	}
-	tb.do(chromedp.Navigate(path), chromedp.WaitReady(chromedp.CSS("body")))
+	res, err := runAction(tb, chromedp.NavigateResponse(path))
+	if err != nil {
+		tb.t.Fatalf("%s: open %s: %v", tb.name, path, err)
+	}
+	tb.checkStatus("open "+path, res)
+	tb.do(chromedp.WaitReady(chromedp.CSS("body")))
+}
+
+// checkStatus fails the test on a server error: a 500 on any journey page
+// fails CI even when the page looks fine.
+func (tb *tab) checkStatus(what string, res *network.Response) {
+	tb.t.Helper()
+	if res != nil && res.Status >= 500 {
+		tb.shot("server-error")
+		tb.t.Fatalf("%s: %s answered HTTP %d", tb.name, what, res.Status)
+	}
 }
 
 // fill types into the input matching the CSS selector.
@@ -131,9 +147,11 @@ func (tb *tab) submit(sel string) {
 	tb.t.Helper()
 	ctx, cancel := context.WithTimeout(tb.ctx, 15*time.Second)
 	defer cancel()
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+	res, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel)))
+	if err != nil {
 		tb.t.Fatalf("%s: submit %s: %v", tb.name, sel, err)
 	}
+	tb.checkStatus("submit "+sel, res)
 	tb.do(chromedp.WaitReady(chromedp.CSS("body")))
 }
 
