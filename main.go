@@ -65,6 +65,11 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err := store.Migrate(ctx); err != nil {
 		return err
 	}
+	background, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBackground()
+	if models.IsPostgresURL(cfg.DatabaseURL) { // several instances: live updates cross them
+		store.ShareChangesViaPostgres(background, cfg.DatabaseURL, log)
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -94,7 +99,6 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
-	background, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); onboard.Run(background, time.Second) }()

@@ -38,13 +38,29 @@ type testApp struct {
 type appSetup struct {
 	cfg     *handlers.Config
 	sandbox *sandbox.Options
+	// dsn, when set, is an existing PostgreSQL database to share with
+	// another instance (instead of a fresh database of the test's own).
+	dsn string
+	// sinchURL, when set, is another instance's sandbox to talk to.
+	sinchURL string
 }
 
 type appOption func(*appSetup)
 
 func mustApp(t testing.TB, opts ...appOption) *testApp {
 	t.Helper()
-	store := models.NewStore(modelstest.Open(t))
+	setup := appSetup{cfg: &handlers.Config{}, sandbox: &sandbox.Options{}}
+	for _, o := range opts { // a dry run, to learn which database to open
+		o(&setup)
+	}
+	db := modelstest.Open(t)
+	if setup.dsn != "" {
+		var err error
+		if db, err = models.OpenPostgres(setup.dsn, models.Pool{MaxOpenConns: 10, MaxIdleConns: 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	store := models.NewStore(db)
 	store.PasswordCost = bcrypt.MinCost
 	if err := store.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
@@ -57,13 +73,17 @@ func mustApp(t testing.TB, opts ...appOption) *testApp {
 	sbOpts := sandbox.Options{PublicURL: app.srv.URL + "/sandbox", Keys: map[string]string{"test-key": "test-secret"},
 		Delays: &sandbox.Delays{}, OTP: func() string { return "123456" }}
 	for _, o := range opts {
-		o(&appSetup{cfg: &cfg, sandbox: &sbOpts})
+		o(&appSetup{cfg: &cfg, sandbox: &sbOpts, dsn: setup.dsn, sinchURL: setup.sinchURL})
 	}
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = app.srv.URL
 	}
 	app.sb = sandbox.New(sbOpts)
-	client := provisioning.New(provisioning.Config{BaseURL: app.srv.URL + "/sandbox", KeyID: "test-key", KeySecret: "test-secret",
+	sinchURL := app.srv.URL + "/sandbox"
+	if setup.sinchURL != "" {
+		sinchURL = setup.sinchURL
+	}
+	client := provisioning.New(provisioning.Config{BaseURL: sinchURL, KeyID: "test-key", KeySecret: "test-secret",
 		Sleep: func(context.Context, time.Duration) error { return nil }})
 	conn := onboarding.Connection{Client: client, MetaBase: app.sb.MetaRequestsURL(), Sandbox: true}
 	key, _ := models.ParseKey(strings.Repeat("5e", 32))
