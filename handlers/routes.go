@@ -104,6 +104,7 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/settings/branding", h.updateBranding, owner},
 		{http.MethodGet, models.LogoPath + ":id", h.showLogo, machine},
 
+		{http.MethodGet, "/settings/webhooks", h.listDeliveries, owner},
 		{http.MethodGet, "/audit", h.listAudit, admin},
 		{http.MethodGet, "/audit.csv", h.exportAudit, admin},
 	}

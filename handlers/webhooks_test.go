@@ -274,3 +274,17 @@ func TestTwoWorkersOnOneDatabaseNeverDoubleWork(t *testing.T) {
 	}
 	_ = url.Values{}
 }
+
+func TestDeliveriesPageShowsRegistrationAndCallbacks(t *testing.T) {
+	app := mustApp(t)
+	b, _ := onboardedClient(t, app)
+	app.sb.WaitIdle()
+	page := b.get("/settings/webhooks")
+	expectStatus(t, page, http.StatusOK)
+	if !strings.Contains(page.text("[data-testid=hooks-table]"), "Registered") {
+		t.Fatalf("hooks: %q", page.text("[data-testid=hooks-table]"))
+	}
+	if !strings.Contains(page.text("[data-testid=deliveries-table]"), "WHATSAPP_ACCOUNT_ONBOARDED") {
+		t.Fatalf("deliveries: %q", page.text("[data-testid=deliveries-table]"))
+	}
+}

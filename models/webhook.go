@@ -126,3 +126,10 @@ func (s *Store) SenderBySinchID(ctx context.Context, tenantID int64, sinchID str
 	err := s.db.WithContext(ctx).Where("organisation_id = ? AND sinch_id = ?", tenantID, sinchID).First(&snd).Error
 	return snd, wrap(err, "sender by sinch id")
 }
+
+// Hooks lists the tenant's project hooks, for the troubleshooting page.
+func (s *Store) Hooks(ctx context.Context, tenantID int64) ([]ProjectHook, error) {
+	var out []ProjectHook
+	err := s.db.WithContext(ctx).Where("organisation_id = ?", tenantID).Order("project_id").Find(&out).Error
+	return out, wrap(err, "hooks")
+}
