@@ -90,18 +90,27 @@ func (h *Handler) showPortal(c echo.Context) error {
 		return err
 	}
 	if !refresh && (p.link.LastOpenedAt == nil || h.store.Now().Sub(*p.link.LastOpenedAt) > 30*time.Minute) {
-		h.clientEvent(c, p, "Client opened their link", "")
+		h.clientEvent(c, p, "client.link_opened", "Client opened their link")
 	}
 	return h.renderPortal(c, http.StatusOK, p, views.Form{}, "")
 }
 
-// clientEvent records a client action on the timeline (and so for staff).
-func (h *Handler) clientEvent(c echo.Context, p *portal, title, detail string) {
+// clientEvent records a client action on the timeline (and so for staff)
+// and in the audit log, with the link as the subject.
+func (h *Handler) clientEvent(c echo.Context, p *portal, action, title string) {
 	err := h.store.AddEvent(c.Request().Context(), p.link.OrganisationID, models.Event{ClientID: p.client.ID,
-		Source: models.SourceClient, Actor: p.client.Name, Title: title, Detail: detail})
+		Source: models.SourceClient, Actor: p.client.Name, Title: title})
 	if err != nil {
 		h.log.Warn("client event not recorded", "error", err, "request_id", requestID(c))
 	}
+	h.clientAudit(c, p, action)
+}
+
+// clientAudit writes a client action to the audit log.
+func (h *Handler) clientAudit(c echo.Context, p *portal, action string) {
+	h.record(c, models.AuditEntry{OrganisationID: p.link.OrganisationID, ActorKind: models.ActorClient,
+		ActorName: p.client.Name + " (shared link)", Action: action,
+		Subject: "client " + itoa(p.client.ID) + ", link " + itoa(p.link.ID)})
 }
 
 func (h *Handler) renderPortal(c echo.Context, status int, p *portal, form views.Form, notice string) error {
@@ -176,7 +185,7 @@ func (h *Handler) portalMeta(c echo.Context) error {
 	if link == "" {
 		return redirect(c, portalPrefix+c.Param("token"))
 	}
-	h.clientEvent(c, p, "Client opened the approval request at Meta", "")
+	h.clientEvent(c, p, "client.meta_opened", "Client opened the approval request at Meta")
 	return redirect(c, link)
 }
 
@@ -198,6 +207,7 @@ func (h *Handler) portalOTP(c echo.Context) error {
 	}
 	_, err = h.onboard.RequestOTP(c.Request().Context(), p.link.OrganisationID, p.client.ID, p.sender.ID, method,
 		p.client.Name+" (shared link)", models.SourceClient)
+	h.clientAudit(c, p, "client.otp_requested")
 	if err != nil {
 		form.Errors = map[string]string{"method": h.portalError(p, err)}
 		return h.renderPortal(c, portalStatus(err), p, form, "")
@@ -223,6 +233,7 @@ func (h *Handler) portalVerify(c echo.Context) error {
 	}
 	_, err = h.onboard.VerifyOTP(c.Request().Context(), p.link.OrganisationID, p.client.ID, p.sender.ID, code,
 		p.client.Name+" (shared link)", models.SourceClient)
+	h.clientAudit(c, p, "client.otp_entered")
 	if err != nil {
 		form.Errors = map[string]string{"code": h.portalError(p, err)}
 		return h.renderPortal(c, portalStatus(err), p, form, "")

@@ -158,6 +158,12 @@ func TestPortalOTPWrongRightAndLimits(t *testing.T) {
 	if page.text("[data-testid=active]") == "" {
 		t.Fatalf("not active after verification: %q", page.text("[data-testid=now]"))
 	}
+	audit := staff.get("/audit").text("main")
+	for _, want := range []string{"client.otp_requested", "client.otp_entered", "client.link_opened", "(shared link)"} {
+		if !strings.Contains(audit, want) {
+			t.Errorf("audit log lacks %q", want)
+		}
+	}
 	timeline := staff.get(clientPath).text("[data-testid=timeline]")
 	for _, want := range []string{"Verification code requested", "wrong verification code", "verified with the code", "(shared link)"} {
 		if !strings.Contains(timeline, want) {

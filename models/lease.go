@@ -27,8 +27,11 @@ func (s *Store) DueClients(ctx context.Context, limit int) ([]DueClient, error) 
 // for the first and matches no row for the others.
 func (s *Store) ClaimClient(ctx context.Context, id int64, owner string, ttl time.Duration) (bool, error) {
 	now := s.now()
+	// "Still due" matters as much as "not leased": a worker that listed the
+	// client just before another one finished and released it must not
+	// sync it a second time.
 	res := s.db.WithContext(ctx).Model(&Client{}).
-		Where("id = ? AND (lease_until IS NULL OR lease_until < ?)", id, now).
+		Where("id = ? AND (lease_until IS NULL OR lease_until < ?) AND next_sync_at IS NOT NULL AND next_sync_at <= ?", id, now, now).
 		Updates(map[string]any{"lease_owner": owner, "lease_until": now.Add(ttl)})
 	return res.RowsAffected == 1, wrap(res.Error, "claim client")
 }
