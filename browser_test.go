@@ -139,7 +139,18 @@ func (tb *tab) checkStatus(what string, res *network.Response) {
 // fill types into the input matching the CSS selector.
 func (tb *tab) fill(sel, value string) {
 	tb.t.Helper()
-	tb.do(chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), value))
+	for i := 0; ; i++ {
+		ctx, cancel := context.WithTimeout(tb.ctx, 15*time.Second)
+		err := chromedp.Do(ctx, chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), value))
+		cancel()
+		if err == nil {
+			return
+		}
+		if !isStaleNode(err) || i == 3 {
+			tb.t.Fatalf("%s: fill %s: %v", tb.name, sel, err)
+		}
+		time.Sleep(100 * time.Millisecond) // swapped by a live refresh: type again
+	}
 }
 
 // submit clicks sel and waits for the next page to load.
@@ -148,6 +159,12 @@ func (tb *tab) submit(sel string) {
 	ctx, cancel := context.WithTimeout(tb.ctx, 15*time.Second)
 	defer cancel()
 	res, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel)))
+	for i := 0; err != nil && isStaleNode(err) && i < 3; i++ {
+		// A live refresh swapped the element between finding and clicking
+		// it: find it again, as a person's second click would.
+		time.Sleep(100 * time.Millisecond)
+		res, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel)))
+	}
 	if err != nil {
 		tb.t.Fatalf("%s: submit %s: %v", tb.name, sel, err)
 	}
@@ -237,4 +254,10 @@ func (tb *tab) page(step string) {
 	tb.shot(step)
 	tb.checkA11y(step)
 	tb.checkHTML(step)
+}
+
+// isStaleNode reports chromedp's error for a node removed from the page
+// while an action used it (live regions replace their content).
+func isStaleNode(err error) bool {
+	return strings.Contains(err.Error(), "Could not find node") || strings.Contains(err.Error(), "No node with given id")
 }

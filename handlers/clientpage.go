@@ -127,6 +127,9 @@ func (h *Handler) renderPortal(c echo.Context, status int, p *portal, form views
 	for _, l := range views.Langs {
 		v.LangLinks = append(v.LangLinks, views.LangLink{Name: l.Name, Code: l.Code, URL: base + "?lang=" + string(l.Code), Current: l.Code == p.lang})
 	}
+	if status >= 400 { // a refused form: a live refresh would wipe its messages
+		v.Live = ""
+	}
 	portalJourney(&v, p, h.store.Now())
 	if v.Mode == "meta" {
 		_, v.MetaSandbox = h.onboard.MetaLink(c.Request().Context(), p.link.OrganisationID, p.client)

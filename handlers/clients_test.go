@@ -438,6 +438,9 @@ func TestCommentGoesToSinchAndAppearsOnce(t *testing.T) {
 	if r.text("[data-testid=error-comment]") == "" {
 		t.Fatal("no message next to an empty comment")
 	}
+	if r.doc.Find("main[data-sse-connect]").Length() != 0 {
+		t.Fatal("a refused form listens for live refreshes, which would wipe its message")
+	}
 	expectStatus(t, b.post(path+"/comments", url.Values{"comment": {"Please check the WABA name."}}), http.StatusSeeOther)
 	app.sync()
 	app.sync()

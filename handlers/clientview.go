@@ -75,6 +75,9 @@ func (h *Handler) renderClient(c echo.Context, status int, cl models.Client, com
 		v.LinkDays = append(v.LinkDays, views.Option{Value: days, Label: days + " days"})
 	}
 	p := h.livePage(c, cl.Name, "clients", "/events?client="+itoa(cl.ID), clientURL(cl.ID))
+	if status >= 400 { // a refused form: a live refresh would wipe its messages
+		p.Live = ""
+	}
 	for i, f := range p.Flashes { // a new link travels as a flash and is shown once
 		if f.Kind == "link" {
 			v.NewLink = f.Message
