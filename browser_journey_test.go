@@ -32,12 +32,7 @@ func (tb *tab) waitText(sel, want string, limit time.Duration) {
 func TestBrowserOnboardingJourney(t *testing.T) {
 	base := startApp(t)
 	staff := newTab(t, base, "staff", 1280, 900)
-	staff.open("/signup")
-	staff.fill("#f-organisation_name", "Acme Messaging")
-	staff.fill("#f-name", "Ana Lima")
-	staff.fill("#f-email", "ana@acme.test")
-	staff.fill("#f-password", "correct horse battery")
-	staff.submit("button[type=submit]")
+	staff.signup()
 	staff.expectText("[data-testid=empty]", "No clients yet")
 	staff.page("01-empty-list")
 

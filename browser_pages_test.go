@@ -19,12 +19,7 @@ func TestBrowserClientPagesChecks(t *testing.T) {
 		staff.checkA11y(step)
 	}
 
-	staff.open("/signup")
-	staff.fill("#f-organisation_name", "Acme Messaging")
-	staff.fill("#f-name", "Ana Lima")
-	staff.fill("#f-email", "ana@acme.test")
-	staff.fill("#f-password", "correct horse battery")
-	staff.submit("button[type=submit]")
+	staff.signup()
 	staff.expectText("[data-testid=empty]", "No clients yet")
 	check("01-empty-list")
 

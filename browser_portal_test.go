@@ -14,12 +14,7 @@ import (
 func TestBrowserClientPortal(t *testing.T) {
 	base := startApp(t)
 	staff := newTab(t, base, "staff", 1280, 900)
-	staff.open("/signup")
-	staff.fill("#f-organisation_name", "Acme Messaging")
-	staff.fill("#f-name", "Ana Lima")
-	staff.fill("#f-email", "ana@acme.test")
-	staff.fill("#f-password", "correct horse battery")
-	staff.submit("button[type=submit]")
+	staff.signup()
 	staff.open("/clients/new")
 	staff.fill("#f-name", "Padaria Estrela")
 	staff.fill("#f-project_id", "2d9a6b3f-9e8c-4a1f-8b4c-3e7d6f5a8b92")

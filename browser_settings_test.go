@@ -20,12 +20,7 @@ func TestBrowserSettingsRolesAudit(t *testing.T) {
 	t.Cleanup(func() { liveSrv.Close(); live.Close() })
 
 	owner := newTab(t, base, "owner", 1280, 1000)
-	owner.open("/signup")
-	owner.fill("#f-organisation_name", "Acme Messaging")
-	owner.fill("#f-name", "Ana Lima")
-	owner.fill("#f-email", "ana@acme.test")
-	owner.fill("#f-password", "correct horse battery")
-	owner.submit("button[type=submit]")
+	owner.signup()
 	owner.expectText("[data-testid=org-name]", "Acme Messaging")
 
 	owner.open("/settings")

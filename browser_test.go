@@ -261,3 +261,15 @@ func (tb *tab) page(step string) {
 func isStaleNode(err error) bool {
 	return strings.Contains(err.Error(), "Could not find node") || strings.Contains(err.Error(), "No node with given id")
 }
+
+// signup creates the organisation "Acme Messaging" with owner Ana Lima
+// (ana@acme.test / "correct horse battery") through the sign-up form.
+func (tb *tab) signup() {
+	tb.t.Helper()
+	tb.open("/signup")
+	tb.fill("#f-organisation_name", "Acme Messaging")
+	tb.fill("#f-name", "Ana Lima")
+	tb.fill("#f-email", "ana@acme.test")
+	tb.fill("#f-password", "correct horse battery")
+	tb.submit("button[type=submit]")
+}

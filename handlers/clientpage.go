@@ -194,55 +194,58 @@ func (h *Handler) portalMeta(c echo.Context) error {
 
 // portalOTP asks Sinch to send the code by SMS or voice.
 func (h *Handler) portalOTP(c echo.Context) error {
-	p, err := h.openPortal(c, false)
-	if p == nil {
-		return err
-	}
-	method := c.FormValue("method")
-	form := views.Form{Values: map[string]string{"method": method}}
-	if p.sender == nil || p.client.Stage != models.StageVerification {
-		form.Errors = map[string]string{"method": views.T(p.lang, "err.notnow")}
-		return h.renderPortal(c, http.StatusConflict, p, form, "")
-	}
-	if !h.otpRequests.allow(h.store.Now(), "link:"+itoa(p.link.ID), "ip:"+c.RealIP()) {
-		form.Errors = map[string]string{"method": views.T(p.lang, "err.toomany")}
-		return h.renderPortal(c, http.StatusTooManyRequests, p, form, "")
-	}
-	_, err = h.onboard.RequestOTP(c.Request().Context(), p.link.OrganisationID, p.client.ID, p.sender.ID, method,
-		p.client.Name+" (shared link)", models.SourceClient)
-	h.clientAudit(c, p, "client.otp_requested")
-	if err != nil {
-		form.Errors = map[string]string{"method": h.portalError(p, err)}
-		return h.renderPortal(c, portalStatus(err), p, form, "")
-	}
-	return redirect(c, portalPrefix+c.Param("token")+"?lang="+string(p.lang))
+	return h.portalOTPStep(c, "method", h.otpRequests, "client.otp_requested",
+		func(p *portal, method string) error {
+			_, err := h.onboard.RequestOTP(c.Request().Context(), p.link.OrganisationID, p.client.ID, p.sender.ID, method,
+				p.client.Name+" (shared link)", models.SourceClient)
+			return err
+		}, "")
 }
 
 // portalVerify checks the code the client typed.
 func (h *Handler) portalVerify(c echo.Context) error {
+	return h.portalOTPStep(c, "code", h.otpVerifies, "client.otp_entered",
+		func(p *portal, code string) error {
+			_, err := h.onboard.VerifyOTP(c.Request().Context(), p.link.OrganisationID, p.client.ID, p.sender.ID, code,
+				p.client.Name+" (shared link)", models.SourceClient)
+			return err
+		}, "ok.verified")
+}
+
+// portalOTPStep runs one OTP form of the client page: the state check, the
+// per-link and per-address limit, the Sinch call, the audit entry, and the
+// answer in the client's language. A step with a done notice re-renders the
+// page with it; one without redirects back (PRG).
+func (h *Handler) portalOTPStep(c echo.Context, field string, limit *windowLimiter, action string,
+	call func(p *portal, value string) error, done string) error {
 	p, err := h.openPortal(c, false)
 	if p == nil {
 		return err
 	}
-	code := c.FormValue("code")
-	form := views.Form{Values: map[string]string{"code": code}}
+	value := c.FormValue(field)
+	form := views.Form{Values: map[string]string{field: value}}
+	refuse := func(status int, msg string) error {
+		form.Errors = map[string]string{field: msg}
+		return h.renderPortal(c, status, p, form, "")
+	}
 	if p.sender == nil || p.client.Stage != models.StageVerification {
-		form.Errors = map[string]string{"code": views.T(p.lang, "err.notnow")}
-		return h.renderPortal(c, http.StatusConflict, p, form, "")
+		return refuse(http.StatusConflict, views.T(p.lang, "err.notnow"))
 	}
-	if !h.otpVerifies.allow(h.store.Now(), "link:"+itoa(p.link.ID), "ip:"+c.RealIP()) {
-		form.Errors = map[string]string{"code": views.T(p.lang, "err.toomany")}
-		return h.renderPortal(c, http.StatusTooManyRequests, p, form, "")
+	if !limit.allow(h.store.Now(), "link:"+itoa(p.link.ID), "ip:"+c.RealIP()) {
+		return refuse(http.StatusTooManyRequests, views.T(p.lang, "err.toomany"))
 	}
-	_, err = h.onboard.VerifyOTP(c.Request().Context(), p.link.OrganisationID, p.client.ID, p.sender.ID, code,
-		p.client.Name+" (shared link)", models.SourceClient)
-	h.clientAudit(c, p, "client.otp_entered")
+	err = call(p, value)
+	h.clientAudit(c, p, action)
 	if err != nil {
-		form.Errors = map[string]string{"code": h.portalError(p, err)}
-		return h.renderPortal(c, portalStatus(err), p, form, "")
+		return refuse(portalStatus(err), h.portalError(p, err))
 	}
-	p, _ = h.openPortal(c, false)
-	return h.renderPortal(c, http.StatusOK, p, views.Form{}, views.T(p.lang, "ok.verified"))
+	if done == "" {
+		return redirect(c, portalPrefix+c.Param("token")+"?lang="+string(p.lang))
+	}
+	if p, err = h.openPortal(c, false); p == nil { // re-read: the step changed the state
+		return err
+	}
+	return h.renderPortal(c, http.StatusOK, p, views.Form{}, views.T(p.lang, done))
 }
 
 // portalError words a refused OTP step for the client, in their language,

@@ -49,4 +49,3 @@ func prettyJSON(s string) string {
 	}
 	return b.String()
 }
-
