@@ -247,7 +247,7 @@ func SettingsPage(p Page, v SettingsView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<div class=\"actions\"><button type=\"submit\" class=\"btn\" data-testid=\"save-sinch\">Save connection</button> <button type=\"submit\" class=\"btn btn-secondary\" formaction=\"/settings/sinch/test\" data-testid=\"test-sinch\">Test connection</button></div><p class=\"muted\">Switching never touches your clients: they stay as they are and are kept in step with the account you choose.</p></form></section><section class=\"card\" aria-labelledby=\"brand-h\" data-testid=\"branding-settings\"><h2 id=\"brand-h\">Client page branding</h2><p class=\"muted\">What your business clients see on the page you share with them.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<div class=\"actions\"><button type=\"submit\" class=\"btn btn-primary\" data-testid=\"save-sinch\">Save connection</button> <button type=\"submit\" class=\"btn btn-secondary\" formaction=\"/settings/sinch/test\" data-testid=\"test-sinch\">Test connection</button></div><p class=\"muted\">Switching never touches your clients: they stay as they are and are kept in step with the account you choose.</p></form></section><section class=\"card\" aria-labelledby=\"brand-h\" data-testid=\"branding-settings\"><h2 id=\"brand-h\">Client page branding</h2><p class=\"muted\">What your business clients see on the page you share with them.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -328,7 +328,7 @@ func SettingsPage(p Page, v SettingsView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "<div class=\"actions\"><button type=\"submit\" class=\"btn\" data-testid=\"save-branding\">Save branding</button></div></form></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 27, "<div class=\"actions\"><button type=\"submit\" class=\"btn btn-primary\" data-testid=\"save-branding\">Save branding</button></div></form></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
