@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"wabadesk/models"
 	"wabadesk/views"
 )
 
@@ -264,5 +265,30 @@ func TestPortalWrongCodeLockout(t *testing.T) {
 	expectStatus(t, r, http.StatusTooManyRequests)
 	if msg := r.text("[data-testid=error-method]"); !strings.Contains(msg, "Too many attempts") || strings.Contains(msg, "_") {
 		t.Fatalf("lockout message = %q", msg)
+	}
+}
+
+func TestPortalShowsTheResellersBranding(t *testing.T) {
+	app := mustApp(t)
+	staff := app.browser()
+	staff.mustSignup("Acme", "ana@acme.test")
+	tenant := app.tenantOf("ana@acme.test")
+	if _, err := app.store.UpdateBranding(t.Context(), tenant, models.Branding{BrandName: "Zap Messaging",
+		LogoURL: "https://cdn.example.com/zap.png", AccentColor: "#f5d90a", SupportContact: "help@zap.example"}); err != nil {
+		t.Fatal(err)
+	}
+	link := staff.mustLink(staff.mustCreateClient(clientValues(projectA, "123456789"), "draft"))
+	page := app.visitor("").get(link)
+	if got := page.text(".portal-brand"); got != "Zap Messaging" || page.doc.Find(".portal-logo").AttrOr("src", "") != "https://cdn.example.com/zap.png" {
+		t.Fatalf("brand %q / logo %q", got, page.doc.Find(".portal-logo").AttrOr("src", ""))
+	}
+	if !strings.Contains(page.text("footer"), "help@zap.example") || strings.Contains(page.text("body"), "Acme") {
+		t.Fatalf("footer %q; the organisation's own name must not show", page.text("footer"))
+	}
+	theme := page.doc.Find(`link[href^="/brand/"]`).AttrOr("href", "")
+	css := app.visitor("").get(theme)
+	expectStatus(t, css, http.StatusOK)
+	if body := css.doc.Text(); !strings.Contains(body, "--accent:#f5d90a") || !strings.Contains(body, "--accent-text:#111111") {
+		t.Fatalf("theme %q: a yellow accent needs dark text", body)
 	}
 }
