@@ -1,6 +1,7 @@
 package models
 
 import (
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -77,11 +78,25 @@ func OpenSQLite(path string) (*gorm.DB, error) {
 	if err == nil {
 		err = registerFitText(db)
 	}
+	var sqlDB *sql.DB
+	if err == nil {
+		sqlDB, err = db.DB()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
+	// database/sql keeps only 2 idle connections by default: under load every
+	// other connection was closed after one query and reopened for the next
+	// (schema parsed and page cache filled again each time). A fixed pool
+	// stays warm and bounds memory; requests beyond it wait their turn.
+	sqlDB.SetMaxOpenConns(sqliteConns)
+	sqlDB.SetMaxIdleConns(sqliteConns)
 	return db, nil
 }
+
+// sqliteConns is the SQLite connection pool's size. Work on one file is
+// CPU-bound and has one writer at a time, so a few more than the cores suffice.
+const sqliteConns = 8
 
 // gormConfig is the same for both databases: TranslateError turns either
 // driver's unique violation into gorm.ErrDuplicatedKey (then ErrConflict).
