@@ -1,0 +1,212 @@
+// Command load is wabadesk's reproducible load test (issue 8). In one run it
+// builds the real binary, seeds a fresh data directory with one organisation
+// and 10,000 clients, starts the server on 127.0.0.1, logs in over HTTP and
+// measures, each at the same concurrency, the bare /healthz handler, the
+// client list (/clients, 50 rows of 10,000) and a client's shared page
+// (/c/<token>). It prints requests/s, p50, p99, errors and the ratio to the
+// bare handler, the server's resident memory, and exits 1 when a target of
+// the issue is missed.
+//
+//	go run ./.ci/load                 # from the module root; -h lists the flags
+//
+// It lives under .ci (which ./... skips) because it is a CI tool, not part of
+// the product: it imports models only to seed the database, and adds nothing
+// to the binary it measures.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+// options are the command-line flags; the target defaults are the issue's.
+type options struct {
+	clients  int
+	conns    int
+	duration time.Duration
+	warmup   time.Duration
+	gzip     bool
+	jsonPath string
+	keep     bool
+
+	minListRatio   float64
+	maxListP99     time.Duration
+	minPortalRatio float64
+	maxErrors      int64
+	maxRSSMB       float64
+}
+
+func parseFlags() options {
+	var o options
+	flag.IntVar(&o.clients, "clients", 10000, "clients seeded into the organisation")
+	flag.IntVar(&o.conns, "conns", 32, "concurrent keep-alive connections")
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "measured time per endpoint")
+	flag.DurationVar(&o.warmup, "warmup", 2*time.Second, "unmeasured warm-up per endpoint")
+	flag.BoolVar(&o.gzip, "gzip", true, "send Accept-Encoding: gzip as browsers do (the server compresses pages over 1 KB)")
+	flag.StringVar(&o.jsonPath, "json", "", "also write the results as JSON to this file")
+	flag.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binary, data dir, server log)")
+	flag.Float64Var(&o.minListRatio, "min-list-ratio", 0.20, "target: client list throughput / bare handler throughput, at least")
+	flag.DurationVar(&o.maxListP99, "max-list-p99", 25*time.Millisecond, "target: client list p99 latency, below")
+	flag.Float64Var(&o.minPortalRatio, "min-portal-ratio", 0.40, "target: shared page throughput / bare handler throughput, at least")
+	flag.Int64Var(&o.maxErrors, "max-errors", 0, "target: errors (non-200 or transport) per endpoint, at most")
+	flag.Float64Var(&o.maxRSSMB, "max-rss-mb", 100, "target: server resident memory (VmHWM, peak) in MB, below")
+	flag.Parse()
+	return o
+}
+
+// report is everything one run found; it is also the JSON written by -json.
+type report struct {
+	Date       string   `json:"date"`
+	Machine    machine  `json:"machine"`
+	Clients    int      `json:"clients"`
+	Conns      int      `json:"conns"`
+	Duration   string   `json:"duration"`
+	Gzip       bool     `json:"gzip"`
+	Results    []result `json:"results"`
+	RSS        memory   `json:"rss"`
+	Violations []string `json:"violations"`
+	started    time.Time
+}
+
+func main() {
+	o := parseFlags()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rep, err := run(ctx, o)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "load: %v\n", err)
+		os.Exit(2)
+	}
+	printReport(os.Stdout, rep)
+	if o.jsonPath != "" {
+		b, _ := json.MarshalIndent(rep, "", "  ")
+		if err := os.WriteFile(o.jsonPath, append(b, '\n'), 0o644); err != nil {
+			fmt.Fprintf(os.Stderr, "load: %v\n", err)
+			os.Exit(2)
+		}
+	}
+	if len(rep.Violations) > 0 {
+		fmt.Fprintln(os.Stderr, "\nload: targets missed:")
+		for _, v := range rep.Violations {
+			fmt.Fprintln(os.Stderr, "  - "+v)
+		}
+		os.Exit(1)
+	}
+	fmt.Println("\nall targets met")
+}
+
+// run does the whole measurement; the server is stopped whatever happens.
+func run(ctx context.Context, o options) (rep report, err error) {
+	rep = report{Date: time.Now().UTC().Format("2006-01-02"), Machine: describeMachine(), Clients: o.clients,
+		Conns: o.conns, Duration: o.duration.String(), Gzip: o.gzip, started: time.Now()}
+	dir, err := os.MkdirTemp("", "wabadesk-load-")
+	if err != nil {
+		return rep, err
+	}
+	if o.keep {
+		fmt.Println("keeping", dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
+
+	step("build the binary")
+	bin, err := build(ctx, dir)
+	if err != nil {
+		return rep, err
+	}
+	step(fmt.Sprintf("seed %d clients", o.clients))
+	seed, err := seedData(ctx, dir+"/data", o.clients)
+	if err != nil {
+		return rep, err
+	}
+	step("start the server")
+	srv, err := startServer(ctx, bin, dir)
+	if err != nil {
+		return rep, err
+	}
+	defer func() {
+		if stopErr := srv.stop(); stopErr != nil && err == nil {
+			err = stopErr
+		}
+	}()
+	cookie, err := logIn(ctx, srv.base, seed.email, seed.password)
+	if err != nil {
+		return rep, err
+	}
+	idle, _ := srv.memory()
+
+	targets := []target{
+		{name: "bare handler", path: "/healthz", want: "ok"},
+		{name: "client list", path: "/clients", cookie: cookie, want: `data-testid="client-row"`},
+		{name: "shared page", path: "/c/" + seed.token, want: `data-testid="portal-title"`, show: "/c/<token>"},
+	}
+	for _, t := range targets {
+		if err := checkOnce(ctx, srv.base, t); err != nil {
+			return rep, err
+		}
+	}
+	for _, t := range targets {
+		step(fmt.Sprintf("%s %s: %s warm-up, %s measured, %d connections", t.name, t.display(), o.warmup, o.duration, o.conns))
+		r, err := measure(ctx, srv.base, t, o, srv.cpu)
+		if err != nil {
+			return rep, err
+		}
+		if len(rep.Results) > 0 && rep.Results[0].RPS > 0 {
+			r.Ratio = r.RPS / rep.Results[0].RPS
+		} else {
+			r.Ratio = 1
+		}
+		rep.Results = append(rep.Results, r)
+	}
+	rep.RSS, err = srv.memory()
+	if err != nil {
+		return rep, err
+	}
+	rep.RSS.IdleMB = idle.RSSMB
+	rep.Violations = check(rep, o)
+	return rep, nil
+}
+
+func step(s string) { fmt.Printf("==> %s\n", s) }
+
+// check compares the results with the targets and says what was missed.
+func check(rep report, o options) []string {
+	var out []string
+	bare := rep.Results[0]
+	for _, r := range rep.Results {
+		if r.Errors > o.maxErrors {
+			out = append(out, fmt.Sprintf("%s: %d errors (at most %d)", r.Name, r.Errors, o.maxErrors))
+		}
+		if r.OK == 0 {
+			out = append(out, fmt.Sprintf("%s: no successful request", r.Name))
+		}
+	}
+	if bare.RPS == 0 {
+		return out
+	}
+	for _, r := range rep.Results[1:] {
+		switch r.Name {
+		case "client list":
+			if r.Ratio < o.minListRatio {
+				out = append(out, fmt.Sprintf("client list: %.1f%% of the bare handler's throughput (at least %.0f%%)", 100*r.Ratio, 100*o.minListRatio))
+			}
+			if p99 := time.Duration(r.P99MS * float64(time.Millisecond)); p99 >= o.maxListP99 {
+				out = append(out, fmt.Sprintf("client list: p99 %.1f ms (below %s)", r.P99MS, o.maxListP99))
+			}
+		case "shared page":
+			if r.Ratio < o.minPortalRatio {
+				out = append(out, fmt.Sprintf("shared page: %.1f%% of the bare handler's throughput (at least %.0f%%)", 100*r.Ratio, 100*o.minPortalRatio))
+			}
+		}
+	}
+	if rep.RSS.PeakMB >= o.maxRSSMB {
+		out = append(out, fmt.Sprintf("resident memory: peak %.1f MB (below %.0f MB)", rep.RSS.PeakMB, o.maxRSSMB))
+	}
+	return out
+}
