@@ -40,6 +40,7 @@ type options struct {
 	minPortalRatio float64
 	maxErrors      int64
 	maxRSSMB       float64
+	reportOnly     bool
 }
 
 func parseFlags() options {
@@ -56,6 +57,7 @@ func parseFlags() options {
 	flag.Float64Var(&o.minPortalRatio, "min-portal-ratio", 0.40, "target: shared page throughput / bare handler throughput, at least")
 	flag.Int64Var(&o.maxErrors, "max-errors", 0, "target: errors (non-200 or transport) per endpoint, at most")
 	flag.Float64Var(&o.maxRSSMB, "max-rss-mb", 100, "target: server resident memory (VmHWM, peak) in MB, below")
+	flag.BoolVar(&o.reportOnly, "report-only", false, "print missed speed and memory targets but exit 0; errors still fail (CI: timings on a shared machine are reported, not asserted)")
 	flag.Parse()
 	return o
 }
@@ -70,7 +72,8 @@ type report struct {
 	Gzip       bool     `json:"gzip"`
 	Results    []result `json:"results"`
 	RSS        memory   `json:"rss"`
-	Violations []string `json:"violations"`
+	Violations []string `json:"violations"` // missed targets of speed and memory
+	Failures   []string `json:"failures"`   // errors or no successful request: always fatal
 	started    time.Time
 }
 
@@ -91,14 +94,25 @@ func main() {
 			os.Exit(2)
 		}
 	}
+	for _, f := range rep.Failures {
+		fmt.Fprintln(os.Stderr, "load: FAILED: "+f)
+	}
 	if len(rep.Violations) > 0 {
 		fmt.Fprintln(os.Stderr, "\nload: targets missed:")
 		for _, v := range rep.Violations {
 			fmt.Fprintln(os.Stderr, "  - "+v)
 		}
-		os.Exit(1)
 	}
-	fmt.Println("\nall targets met")
+	switch {
+	case len(rep.Failures) > 0:
+		os.Exit(1)
+	case len(rep.Violations) > 0 && !o.reportOnly:
+		os.Exit(1)
+	case len(rep.Violations) > 0:
+		fmt.Println("\n(report only: the missed targets above do not fail this run)")
+	default:
+		fmt.Println("\nall targets met")
+	}
 }
 
 // run does the whole measurement; the server is stopped whatever happens.
@@ -169,26 +183,26 @@ func run(ctx context.Context, o options) (rep report, err error) {
 		return rep, err
 	}
 	rep.RSS.IdleMB = idle.RSSMB
-	rep.Violations = check(rep, o)
+	rep.Failures, rep.Violations = check(rep, o)
 	return rep, nil
 }
 
 func step(s string) { fmt.Printf("==> %s\n", s) }
 
-// check compares the results with the targets and says what was missed.
-func check(rep report, o options) []string {
-	var out []string
+// check compares the results with the targets: failures (errors, nothing
+// served) and missed speed or memory targets.
+func check(rep report, o options) (failures, out []string) {
 	bare := rep.Results[0]
 	for _, r := range rep.Results {
 		if r.Errors > o.maxErrors {
-			out = append(out, fmt.Sprintf("%s: %d errors (at most %d)", r.Name, r.Errors, o.maxErrors))
+			failures = append(failures, fmt.Sprintf("%s: %d errors (at most %d)", r.Name, r.Errors, o.maxErrors))
 		}
 		if r.OK == 0 {
-			out = append(out, fmt.Sprintf("%s: no successful request", r.Name))
+			failures = append(failures, fmt.Sprintf("%s: no successful request", r.Name))
 		}
 	}
 	if bare.RPS == 0 {
-		return out
+		return failures, out
 	}
 	for _, r := range rep.Results[1:] {
 		switch r.Name {
@@ -208,5 +222,5 @@ func check(rep report, o options) []string {
 	if rep.RSS.PeakMB >= o.maxRSSMB {
 		out = append(out, fmt.Sprintf("resident memory: peak %.1f MB (below %.0f MB)", rep.RSS.PeakMB, o.maxRSSMB))
 	}
-	return out
+	return failures, out
 }
