@@ -39,11 +39,13 @@ func (a *testApp) sync() {
 	a.t.Helper()
 	for range 2 {
 		a.sb.Advance()
+		a.sb.WaitIdle() // callbacks delivered now, not in the middle of a later step
 		a.forceDue()
 		if _, err := a.svc.RunOnce(a.t.Context()); err != nil {
 			a.t.Fatal(err)
 		}
 	}
+	a.sb.WaitIdle()
 }
 
 // forceDue makes every scheduled poll due now (the schedule itself is

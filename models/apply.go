@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // ErrNoChange tells ChangeClient/ChangeSender that the mutation found nothing
@@ -22,7 +23,7 @@ func (s *Store) ChangeClient(ctx context.Context, tenantID, id int64, change fun
 		visible bool // worth telling open pages about
 	)
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Where("organisation_id = ?", tenantID).First(&c, id).Error; err != nil {
+		if err := forUpdate(tx).Where("organisation_id = ?", tenantID).First(&c, id).Error; err != nil {
 			return err
 		}
 		before := c
@@ -38,7 +39,8 @@ func (s *Store) ChangeClient(ctx context.Context, tenantID, id int64, change fun
 			c.LastChangeAt = now
 		}
 		visible = len(events) > 0 || c.Stage != before.Stage || c.AccountStage != before.AccountStage || c.LastError != before.LastError
-		if err := tx.Select("*").Omit("created_at", "Organisation").Save(&c).Error; err != nil {
+		// Leases belong to ClaimClient/ReleaseClient alone.
+		if err := tx.Select("*").Omit("created_at", "Organisation", "lease_owner", "lease_until").Save(&c).Error; err != nil {
 			return err
 		}
 		return addEvents(tx, tenantID, c.ID, nil, now, events)
@@ -59,7 +61,7 @@ func (s *Store) ChangeSender(ctx context.Context, tenantID, id int64, change fun
 		visible bool
 	)
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Where("organisation_id = ?", tenantID).First(&snd, id).Error; err != nil {
+		if err := forUpdate(tx).Where("organisation_id = ?", tenantID).First(&snd, id).Error; err != nil {
 			return err
 		}
 		before := snd.Stage
@@ -72,7 +74,7 @@ func (s *Store) ChangeSender(ctx context.Context, tenantID, id int64, change fun
 		if snd.Stage != before {
 			snd.StageSince = now
 		}
-		if err := tx.Select("*").Omit("created_at", "Client").Save(&snd).Error; err != nil {
+		if err := tx.Select("*").Omit("created_at", "Client", "lease_owner", "lease_until").Save(&snd).Error; err != nil {
 			return err
 		}
 		if err := syncClientSender(tx, snd.ClientID, now, len(events) > 0); err != nil {
@@ -103,4 +105,15 @@ func addEvents(tx *gorm.DB, tenantID, clientID int64, senderID *int64, now time.
 		}
 	}
 	return nil
+}
+
+// forUpdate locks the row read in a read-modify-write transaction, so two
+// writers (a webhook and the worker) cannot undo each other's change. On
+// PostgreSQL that is SELECT … FOR UPDATE; SQLite already serialises write
+// transactions (IMMEDIATE), and has no such clause.
+func forUpdate(tx *gorm.DB) *gorm.DB {
+	if tx.Dialector.Name() == "postgres" {
+		return tx.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	return tx
 }

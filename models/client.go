@@ -227,7 +227,7 @@ func (s *Store) UpdateClient(ctx context.Context, tenantID, id int64, actor User
 	v := in.Validate(forSubmit)
 	var c Client
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Where("organisation_id = ?", tenantID).First(&c, id).Error; err != nil {
+		if err := forUpdate(tx).Where("organisation_id = ?", tenantID).First(&c, id).Error; err != nil {
 			return err
 		}
 		if !c.Editable() {
@@ -241,7 +241,7 @@ func (s *Store) UpdateClient(ctx context.Context, tenantID, id int64, actor User
 		}
 		c.ClientInput = in
 		c.LastChangeAt = s.now()
-		if err := tx.Select("*").Omit("created_at").Save(&c).Error; err != nil {
+		if err := tx.Select("*").Omit("created_at", "lease_owner", "lease_until").Save(&c).Error; err != nil {
 			return err
 		}
 		return addEvent(tx, Event{OrganisationID: tenantID, ClientID: c.ID, At: c.LastChangeAt, Source: SourceStaff, Actor: actor.Name, Title: "Client details edited"})

@@ -169,7 +169,7 @@ func (s *Store) UpdateSender(ctx context.Context, tenantID, id int64, actor User
 	v := in.Validate()
 	var snd Sender
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Where("organisation_id = ?", tenantID).First(&snd, id).Error; err != nil {
+		if err := forUpdate(tx).Where("organisation_id = ?", tenantID).First(&snd, id).Error; err != nil {
 			return err
 		}
 		if !snd.Stage.Editable() {
@@ -185,7 +185,7 @@ func (s *Store) UpdateSender(ctx context.Context, tenantID, id int64, actor User
 			return err
 		}
 		snd.SenderInput = in
-		if err := tx.Select("*").Omit("created_at").Save(&snd).Error; err != nil {
+		if err := tx.Select("*").Omit("created_at", "lease_owner", "lease_until").Save(&snd).Error; err != nil {
 			return err
 		}
 		if err := syncClientSender(tx, snd.ClientID, s.now(), true); err != nil {
