@@ -39,7 +39,7 @@ type SinchSettings struct {
 	BaseURL        string `gorm:"size:300;not null;default:''"`
 	TokenURL       string `gorm:"size:300;not null;default:''"`
 	// Version grows with every save, so cached clients know they are stale.
-	Version   int64 `gorm:"not null;default:0"`
+	Version   int64  `gorm:"not null;default:0"`
 	UpdatedBy string `gorm:"size:200;not null;default:''"`
 	UpdatedAt time.Time
 }
