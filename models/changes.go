@@ -12,8 +12,17 @@ type Change struct {
 // publishes after every committed change of a client; pages subscribe per
 // tenant. (Several processes need a shared channel: see Notifier.)
 type Changes struct {
-	mu   sync.Mutex
-	subs map[int64]map[chan Change]struct{}
+	mu       sync.Mutex
+	subs     map[int64]map[chan Change]struct{}
+	versions map[int64]uint64 // per tenant, bumped by every delivered change
+}
+
+// Version counts the changes delivered for a tenant, so caches of tenant
+// data can tell they are stale.
+func (h *Changes) Version(tenantID int64) uint64 {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.versions[tenantID]
 }
 
 // Subscribe returns a channel of the tenant's changes and a cancel func.
@@ -41,6 +50,10 @@ func (h *Changes) Subscribe(tenantID int64) (<-chan Change, func()) {
 func (h *Changes) Deliver(c Change) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.versions == nil {
+		h.versions = map[int64]uint64{}
+	}
+	h.versions[c.TenantID]++
 	for ch := range h.subs[c.TenantID] {
 		select {
 		case ch <- c:

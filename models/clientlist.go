@@ -60,24 +60,12 @@ func (s *Store) Clients(ctx context.Context, tenantID int64, f ClientFilter) (Cl
 	db := s.db.WithContext(ctx)
 	base := func() *gorm.DB { return db.Model(&Client{}).Where("organisation_id = ?", tenantID) }
 
-	// One pass over the (organisation, stage, stage_since) index counts every
-	// stage; those waiting too long are counted on ranges of the same index.
 	attention := s.attentionClause()
-	var rows []struct {
-		Stage Stage
-		N     int64
-	}
-	if err := base().Select("stage, COUNT(*) AS n").Group("stage").Scan(&rows).Error; err != nil {
-		return out, wrap(err, "count clients")
-	}
-	for _, r := range rows {
-		out.Counts[r.Stage] = r.N
-		out.All += r.N
-	}
-	var err error
-	if out.Attention, err = s.countAttention(ctx, tenantID); err != nil {
+	counts, err := s.stageCounts(ctx, tenantID)
+	if err != nil {
 		return out, err
 	}
+	out.Counts, out.All, out.Attention = counts.byStage, counts.all, counts.attention
 
 	q := base()
 	if query := strings.ToLower(strings.TrimSpace(f.Query)); query != "" {
@@ -166,4 +154,50 @@ func (s *Store) attentionClause() sqlClause {
 // or "_" is a character to find, not a wildcard.
 func likeContains(s string) string {
 	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s) + "%"
+}
+
+// stageTotals are the numbers above the client list.
+type stageTotals struct {
+	byStage   map[Stage]int64
+	all       int64
+	attention int64
+	version   uint64    // the tenant's change version they were counted at
+	at        time.Time // when; "needs attention" moves with the clock
+}
+
+// countsTTL bounds how stale cached totals may be; any change of the
+// tenant (in this or, through the change channel, another instance)
+// invalidates them at once.
+const countsTTL = 2 * time.Second
+
+// stageCounts counts every stage in one pass over the (organisation, stage,
+// stage_since) index and those waiting too long on ranges of it, reusing
+// the last totals while nothing of the tenant changed: every open list
+// refreshes after each change, and busy tenants have thousands of clients.
+func (s *Store) stageCounts(ctx context.Context, tenantID int64) (stageTotals, error) {
+	version := s.Changes.Version(tenantID)
+	if v, ok := s.counts.Load(tenantID); ok {
+		if t := v.(stageTotals); t.version == version && s.now().Sub(t.at) < countsTTL {
+			return t, nil
+		}
+	}
+	t := stageTotals{byStage: map[Stage]int64{}, version: version, at: s.now()}
+	var rows []struct {
+		Stage Stage
+		N     int64
+	}
+	err := s.db.WithContext(ctx).Model(&Client{}).Where("organisation_id = ?", tenantID).
+		Select("stage, COUNT(*) AS n").Group("stage").Scan(&rows).Error
+	if err != nil {
+		return t, wrap(err, "count clients")
+	}
+	for _, r := range rows {
+		t.byStage[r.Stage] = r.N
+		t.all += r.N
+	}
+	if t.attention, err = s.countAttention(ctx, tenantID); err != nil {
+		return t, err
+	}
+	s.counts.Store(tenantID, t)
+	return t, nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
@@ -122,5 +123,31 @@ func TestSearchIsCaseInsensitiveAndLiteral(t *testing.T) {
 		if err != nil || list.Total != want {
 			t.Errorf("search %q: %d clients, err %v; want %d", query, list.Total, err, want)
 		}
+	}
+}
+
+// The list's totals are cached, but never across a change of the tenant,
+// and "needs attention" follows the clock.
+func TestListTotalsFollowChangesAndTime(t *testing.T) {
+	ctx := context.Background()
+	store, org, owner := mustStore(t)
+	total := func() (all, attention int64) {
+		l, err := store.Clients(ctx, org.ID, models.ClientFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l.All, l.Attention
+	}
+	store.CreateClient(ctx, org.ID, owner, models.ClientInput{Name: "One"}, false)
+	if all, att := total(); all != 1 || att != 0 {
+		t.Fatalf("after one draft: all %d, attention %d", all, att)
+	}
+	store.CreateClient(ctx, org.ID, owner, models.ClientInput{Name: "Two"}, false)
+	if all, _ := total(); all != 2 {
+		t.Fatalf("a new client is not counted at once: %d", all)
+	}
+	store.Now = func() time.Time { return time.Now().Add(8 * 24 * time.Hour) } // drafts older than 7 days need attention
+	if _, att := total(); att != 2 {
+		t.Fatalf("attention after 8 days = %d, want 2", att)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -34,6 +35,8 @@ type Store struct {
 	// Cipher seals secrets at rest (Sinch key secrets); main sets it from
 	// the configured or generated encryption key.
 	Cipher *Cipher
+
+	counts sync.Map // tenant ID → stageTotals, see stageCounts
 }
 
 // NewStore wraps an open database. Call Migrate before serving.
