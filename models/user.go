@@ -123,7 +123,7 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("timing-equaliser"), bcryp
 // it is how the tenant is found.
 func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
 	var u User
-	err := s.db.WithContext(ctx).Preload("Organisation").First(&u, id).Error
+	err := s.db.WithContext(ctx).Joins("Organisation").First(&u, "users.id = ?", id).Error
 	return u, wrap(err, "user")
 }
 
