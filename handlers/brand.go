@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"regexp"
+
 	"strconv"
 
 	"github.com/labstack/echo/v4"
-)
 
-var hexColour = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+	"wabadesk/models"
+)
 
 // brandCSS serves an organisation's accent colour as a stylesheet, so the
 // client page needs no inline style (the CSP forbids them).
@@ -20,7 +20,7 @@ func (h *Handler) brandCSS(c echo.Context) error {
 		return c.NoContent(http.StatusNotFound)
 	}
 	org, err := h.store.OrganisationByID(c.Request().Context(), id)
-	if err != nil || !hexColour.MatchString(org.AccentColor) {
+	if err != nil || !models.ValidAccent(org.AccentColor) {
 		return c.NoContent(http.StatusNotFound)
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=300")

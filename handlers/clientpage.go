@@ -121,7 +121,7 @@ func (h *Handler) renderPortal(c echo.Context, status int, p *portal, form views
 	if tok, ok := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string); ok {
 		v.CSRF = tok
 	}
-	if hexColour.MatchString(p.org.AccentColor) {
+	if models.ValidAccent(p.org.AccentColor) {
 		v.ThemeURL = "/brand/" + itoa(p.org.ID) + "/theme.css?c=" + url.QueryEscape(p.org.AccentColor[1:])
 	}
 	for _, l := range views.Langs {

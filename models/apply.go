@@ -2,16 +2,11 @@ package models
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
-
-// ErrNoChange tells ChangeClient/ChangeSender that the mutation found nothing
-// to change; nothing is written and the call succeeds.
-var ErrNoChange = errors.New("no change")
 
 // ChangeClient loads a client, lets change mutate it and return timeline
 // events, then saves both in one transaction. The journey stage is derived
@@ -45,9 +40,6 @@ func (s *Store) ChangeClient(ctx context.Context, tenantID, id int64, change fun
 		}
 		return addEvents(tx, tenantID, c.ID, nil, now, events)
 	})
-	if errors.Is(err, ErrNoChange) {
-		return c, nil
-	}
 	if visible {
 		s.notify(tenantID, c.ID, err)
 	}
@@ -82,9 +74,6 @@ func (s *Store) ChangeSender(ctx context.Context, tenantID, id int64, change fun
 		}
 		return addEvents(tx, tenantID, snd.ClientID, &snd.ID, now, events)
 	})
-	if errors.Is(err, ErrNoChange) {
-		return snd, nil
-	}
 	if visible {
 		s.notify(tenantID, snd.ClientID, err)
 	}

@@ -23,6 +23,10 @@ type Branding struct {
 
 var hexColour = regexp.MustCompile(`^#[0-9a-f]{6}$`)
 
+// ValidAccent reports whether c is an accent colour as stored: "#" and six
+// lower-case hexadecimal digits.
+func ValidAccent(c string) bool { return hexColour.MatchString(c) }
+
 // LogoPath is where an uploaded logo is served; main's route table serves it.
 const LogoPath = "/branding/logo/"
 
@@ -40,7 +44,7 @@ func (in *Branding) Validate() error {
 	if len([]rune(in.SupportContact)) > 200 {
 		v.Add("support_contact", "Use at most 200 characters.")
 	}
-	if in.AccentColor != "" && !hexColour.MatchString(in.AccentColor) {
+	if in.AccentColor != "" && !ValidAccent(in.AccentColor) {
 		v.Add("accent_color", "Use a colour like #0a7d5a (a # and six hexadecimal digits).")
 	}
 	if in.LogoURL != "" && !strings.HasPrefix(in.LogoURL, LogoPath) {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 	"time"
-
-	"gorm.io/gorm"
 )
 
 // DefaultStuckAfter is how long a client may sit in a stage before it
@@ -57,17 +55,13 @@ func (s *Store) Clients(ctx context.Context, tenantID int64, f ClientFilter) (Cl
 		f.Page = 1
 	}
 	out := ClientList{Counts: map[Stage]int64{}}
-	db := s.db.WithContext(ctx)
-	base := func() *gorm.DB { return db.Model(&Client{}).Where("organisation_id = ?", tenantID) }
-
-	attention := s.attentionClause()
 	counts, err := s.stageCounts(ctx, tenantID)
 	if err != nil {
 		return out, err
 	}
 	out.Counts, out.All, out.Attention = counts.byStage, counts.all, counts.attention
 
-	q := base()
+	q := s.db.WithContext(ctx).Model(&Client{}).Where("organisation_id = ?", tenantID)
 	if query := strings.ToLower(strings.TrimSpace(f.Query)); query != "" {
 		cond, args := `search_text LIKE ? ESCAPE '\'`, []any{likeContains(query)}
 		if digits := digitsOnly(query); len(digits) >= 3 && digits != query { // "+44 7700 900" finds 447700900...
@@ -79,6 +73,7 @@ func (s *Store) Clients(ctx context.Context, tenantID int64, f ClientFilter) (Cl
 		q = q.Where("stage = ?", f.Stage)
 	}
 	if f.Attention {
+		attention := s.attentionClause()
 		q = q.Where(attention.sql, attention.args...)
 	}
 	switch query := strings.TrimSpace(f.Query); { // the counts above already hold these totals
