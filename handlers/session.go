@@ -35,6 +35,8 @@ func newSessionStore(secret []byte, secure bool) *sessions.CookieStore {
 	s.Options = &sessions.Options{
 		Path: "/", MaxAge: sessionMaxAge, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
 	}
+	s.MaxAge(sessionMaxAge) // the codecs check the cookie's age too
+	useSessionCodec(s)
 	return s
 }
 

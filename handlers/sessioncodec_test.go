@@ -1,0 +1,42 @@
+package handlers
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"testing"
+)
+
+// The session cookie carries the user, the session version and flashes
+// through a real save and load; a value the codec does not know is refused
+// instead of vanishing.
+func TestSessionCookieRoundTrip(t *testing.T) {
+	store := newSessionStore([]byte("0123456789abcdef0123456789abcdef"), false)
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	s, _ := store.Get(req, sessionName)
+	s.Values["sid"], s.Values["uid"], s.Values["ver"] = "abc", int64(42), 3
+	s.AddFlash("success|Saved.")
+	s.AddFlash("error|Not | quite")
+	rec := httptest.NewRecorder()
+	if err := s.Save(req, rec); err != nil {
+		t.Fatal(err)
+	}
+
+	next := httptest.NewRequest(http.MethodGet, "/", nil)
+	for _, c := range rec.Result().Cookies() {
+		next.AddCookie(c)
+	}
+	got, err := store.Get(next, sessionName)
+	if err != nil || got.IsNew {
+		t.Fatalf("cookie not read back: new=%v err=%v", got.IsNew, err)
+	}
+	want := map[any]any{"sid": "abc", "uid": int64(42), "ver": 3, flashKey: []any{"success|Saved.", "error|Not | quite"}}
+	if !reflect.DeepEqual(got.Values, want) {
+		t.Fatalf("values = %#v, want %#v", got.Values, want)
+	}
+
+	got.Values["other"] = 1.5
+	if err := got.Save(next, httptest.NewRecorder()); err == nil {
+		t.Fatal("an unknown session value was saved without complaint")
+	}
+}
