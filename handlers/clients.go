@@ -1,12 +1,15 @@
 package handlers
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"net/url"
 	"strconv"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"wabadesk/models"
@@ -27,21 +30,31 @@ var clientSorts = []views.Option{
 // listClients is the home page: counts per stage, search, filters, pages.
 func (h *Handler) listClients(c echo.Context) error {
 	u := currentUser(c)
+	ctx := c.Request().Context()
 	page, _ := strconv.Atoi(c.QueryParam("page"))
 	f := models.ClientFilter{Query: c.QueryParam("q"), Stage: models.Stage(c.QueryParam("stage")),
 		Attention: c.QueryParam("attention") == "1", Sort: c.QueryParam("sort"), Page: page, PerPage: 50}
-	list, err := h.store.Clients(c.Request().Context(), u.OrganisationID, f)
+	conn, err := h.connect(ctx, u.OrganisationID)
 	if err != nil {
 		return err
 	}
-	conn, err := h.connect(c.Request().Context(), u.OrganisationID)
+	canCreate := u.Role.AtLeast(models.RoleAgent)
+	key := fmt.Sprintf("clients|%t|%q|%q|%t|%q|%d", canCreate, f.Query, f.Stage, f.Attention, f.Sort, f.Page)
+	list, err := h.regions.get(ctx, u.OrganisationID, key, func(ctx context.Context) (templ.Component, error) {
+		list, err := h.store.Clients(ctx, u.OrganisationID, f)
+		if err != nil {
+			return nil, err
+		}
+		return views.ClientsList(h.clientsView(f, list, canCreate)), nil
+	})
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, views.ClientsPage(h.livePage(c, "Clients", "clients", "/events", c.Request().URL.RequestURI()), h.clientsView(f, list, u, conn.Sandbox)))
+	head := views.ClientsHead{CanCreate: canCreate, Sandbox: conn.Sandbox}
+	return render(c, http.StatusOK, views.ClientsPage(h.livePage(c, "Clients", "clients", "/events", c.Request().URL.RequestURI()), head, list))
 }
 
-func (h *Handler) clientsView(f models.ClientFilter, list models.ClientList, u *models.User, sandbox bool) views.ClientsView {
+func (h *Handler) clientsView(f models.ClientFilter, list models.ClientList, canCreate bool) views.ClientsView {
 	if f.Page < 1 {
 		f.Page = 1
 	}
@@ -68,7 +81,7 @@ func (h *Handler) clientsView(f models.ClientFilter, list models.ClientList, u *
 		return "/clients?" + q.Encode()
 	}
 	v := views.ClientsView{Query: f.Query, Stage: string(f.Stage), Sort: f.Sort, Sorts: clientSorts, Total: list.Total,
-		Page: f.Page, Pages: int(math.Ceil(float64(list.Total) / float64(f.PerPage))), CanCreate: u.Role.AtLeast(models.RoleAgent), Sandbox: sandbox,
+		Page: f.Page, Pages: int(math.Ceil(float64(list.Total) / float64(f.PerPage))), CanCreate: canCreate,
 		All:       views.StageCount{Label: "All", Count: list.All, URL: link("", false, 1), Active: f.Stage == "" && !f.Attention},
 		Attention: views.StageCount{Label: "Needs attention", Count: list.Attention, URL: link("", true, 1), Active: f.Attention, Badge: "badge-danger"},
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"wabadesk/models"
 	"wabadesk/provisioning/sandbox"
@@ -497,5 +498,46 @@ func TestRejectedSenderFixResubmitAndDiscard(t *testing.T) {
 	expectStatus(t, b.post(sPath+"/delete", url.Values{}), http.StatusSeeOther)
 	if page := b.get(path); !strings.Contains(page.text("[data-testid=sender]"), "30 days") {
 		t.Fatal("deleted sender lacks the 30-day note")
+	}
+}
+
+// The list's live region is rendered once per change and filter for all
+// who watch it (regions.go): a change, the clock and each viewer's role
+// must still show through at once.
+func TestClientListIsFreshForEveryViewer(t *testing.T) {
+	app := mustApp(t)
+	owner := app.browser()
+	owner.mustSignup("Acme", "ana@acme.test")
+	invite := owner.mustInvite("vi@acme.test", models.RoleViewer)
+	viewer := app.browser()
+	viewer.post(invite, url.Values{"name": {"Vi"}, "password": {"another good password"}})
+
+	offer := "#live a[href='/clients/new']" // the empty list's own button
+	if n := owner.get("/clients").doc.Find(offer).Length(); n != 1 {
+		t.Fatalf("owner's empty list offers %d New client buttons", n)
+	}
+	if n := viewer.get("/clients").doc.Find(offer).Length(); n != 0 {
+		t.Fatal("viewer was served the owner's empty list, with its New client button")
+	}
+
+	owner.mustCreateClient(clientValues(projectA, "123456789"), "submit")
+	stage := func(b *browser) string { return b.get("/clients").text("[data-testid=stage]") }
+	before := stage(viewer)
+	app.sync() // Sinch moves the account on
+	if after := stage(viewer); after == before {
+		t.Fatalf("list still shows %q after the change", before)
+	}
+	if o, v := stage(owner), stage(viewer); o != v {
+		t.Fatalf("owner sees %q, viewer %q", o, v)
+	}
+
+	inState := func() string {
+		return strings.TrimSpace(viewer.get("/clients").doc.Find("[data-testid=client-row] td").Eq(6).Text())
+	}
+	was := inState()
+	later := time.Now().Add(3 * time.Hour)
+	app.store.Now = func() time.Time { return later }
+	if now := inState(); now == was {
+		t.Fatalf("three hours on, the list still says %q", now)
 	}
 }

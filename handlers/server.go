@@ -58,6 +58,7 @@ type Handler struct {
 	// the resend wait and wrong-code limit the onboarding service applies.
 	otpRequests *windowLimiter
 	otpVerifies *windowLimiter
+	regions     *regions // rendered live regions, see regions.go
 }
 
 // New builds the whole HTTP application; main and the tests both use it.
@@ -69,7 +70,7 @@ func New(store *models.Store, onboard *onboarding.Service, cfg Config) *echo.Ech
 	secure := strings.HasPrefix(cfg.BaseURL, "https://")
 	h := &Handler{store: store, onboard: onboard, cfg: cfg, log: cfg.Logger, secure: secure,
 		sessions:    newSessionStore(cfg.SessionSecret, secure),
-		otpRequests: newWindowLimiter(5, time.Hour), otpVerifies: newWindowLimiter(10, time.Hour)}
+		otpRequests: newWindowLimiter(5, time.Hour), otpVerifies: newWindowLimiter(10, time.Hour), regions: newRegions(store)}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -81,7 +82,7 @@ func New(store *models.Store, onboard *onboarding.Service, cfg Config) *echo.Ech
 		h.requestLogger(),
 		middleware.Recover(),
 		middleware.BodyLimit("1M"),
-		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024,
+		middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: 1024,
 			Skipper: func(c echo.Context) bool { return strings.HasSuffix(c.Request().URL.Path, "/events") }}), // streams must not be buffered
 		middleware.CSRFWithConfig(middleware.CSRFConfig{
 			TokenLookup:    "form:_csrf,header:X-CSRF-Token",

@@ -16,6 +16,11 @@ type ClientsView struct {
 	PrevURL   string
 	NextURL   string
 	CanCreate bool
+}
+
+// ClientsHead is the part of the client list page outside its live region.
+type ClientsHead struct {
+	CanCreate bool
 	Sandbox   bool
 }
 
