@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -22,19 +23,31 @@ const langCookie = "wabadesk_lang"
 
 // portal is what one request to the client page works with.
 type portal struct {
-	link   models.Link
-	client models.Client
-	org    models.Organisation
-	sender *models.Sender // the latest live sender, if any
-	lang   views.Lang
+	link models.Link
+	portalData
+	lang views.Lang
+}
+
+// portalData is what the page shows of the organisation's data. It is kept
+// between changes in h.portals (cache.go): the page is public, re-fetches
+// itself on every change of its client and anyone holding the link may
+// reload it at will.
+type portalData struct {
+	client      models.Client
+	org         models.Organisation
+	sender      *models.Sender // the latest live sender, if any
+	metaLink    string         // the approval request while waiting at Meta
+	metaSandbox bool
 }
 
 // openPortal resolves the token; an expired or revoked link is answered here
-// with the friendly 410 page (and a nil portal).
-func (h *Handler) openPortal(c echo.Context, countOpen bool) (*portal, error) {
+// with the friendly 410 page (and a nil portal). The link itself is always
+// read afresh (revoked means revoked); the rest comes from the cache unless
+// fresh is asked for, as forms that act on the state do.
+func (h *Handler) openPortal(c echo.Context, fresh bool) (*portal, error) {
 	ctx := c.Request().Context()
 	p := &portal{lang: h.portalLang(c)}
-	link, err := h.store.OpenLink(ctx, c.Param("token"), countOpen)
+	link, err := h.store.OpenLink(ctx, c.Param("token"))
 	if errors.Is(err, models.ErrLinkGone) || errors.Is(err, models.ErrNotFound) {
 		status := http.StatusGone
 		if errors.Is(err, models.ErrNotFound) {
@@ -46,23 +59,40 @@ func (h *Handler) openPortal(c echo.Context, countOpen bool) (*portal, error) {
 		return nil, err
 	}
 	p.link = link
-	if p.client, err = h.store.ClientByID(ctx, link.OrganisationID, link.ClientID); err != nil {
-		return nil, err
+	load := func(ctx context.Context) (portalData, int, error) { return h.loadPortal(ctx, link) }
+	if fresh {
+		p.portalData, _, err = load(ctx)
+	} else {
+		p.portalData, err = h.portals.get(ctx, link.OrganisationID, itoa(link.ID), load)
 	}
-	if p.org, err = h.store.OrganisationByID(ctx, link.OrganisationID); err != nil {
-		return nil, err
-	}
-	senders, err := h.store.Senders(ctx, link.OrganisationID, link.ClientID)
 	if err != nil {
 		return nil, err
 	}
+	return p, nil
+}
+
+// portalDataSize is roughly what one portalData holds, for the cache budget.
+const portalDataSize = 4 << 10
+
+func (h *Handler) loadPortal(ctx context.Context, link models.Link) (d portalData, size int, err error) {
+	if d.client, err = h.store.ClientByID(ctx, link.OrganisationID, link.ClientID); err != nil {
+		return d, 0, err
+	}
+	if d.org, err = h.store.OrganisationByID(ctx, link.OrganisationID); err != nil {
+		return d, 0, err
+	}
+	senders, err := h.store.Senders(ctx, link.OrganisationID, link.ClientID)
+	if err != nil {
+		return d, 0, err
+	}
 	for i := range senders {
 		if senders[i].Stage != models.SenderDeleted {
-			p.sender = &senders[i]
+			d.sender = &senders[i]
 			break
 		}
 	}
-	return p, nil
+	d.metaLink, d.metaSandbox = h.onboard.MetaLink(ctx, link.OrganisationID, d.client)
+	return d, portalDataSize, nil
 }
 
 // portalLang: ?lang= (remembered in a cookie), else the cookie, else the
@@ -84,13 +114,14 @@ func (h *Handler) portalLang(c echo.Context) views.Lang {
 // showPortal renders the client page. Opening it (not the live refreshes)
 // counts as a visit and, at most every 30 minutes, a timeline event.
 func (h *Handler) showPortal(c echo.Context) error {
-	refresh := c.Request().Header.Get("HX-Request") != ""
-	p, err := h.openPortal(c, !refresh)
+	p, err := h.openPortal(c, false)
 	if p == nil {
 		return err
 	}
-	if !refresh && (p.link.LastOpenedAt == nil || h.store.Now().Sub(*p.link.LastOpenedAt) > 30*time.Minute) {
-		h.clientEvent(c, p, "client.link_opened", "Client opened their link")
+	if c.Request().Header.Get("HX-Request") == "" { // a visit, not a live refresh
+		if last := h.store.CountOpen(p.link); last == nil || h.store.Now().Sub(*last) > 30*time.Minute {
+			h.clientEvent(c, p, "client.link_opened", "Client opened their link")
+		}
 	}
 	return h.renderPortal(c, http.StatusOK, p, views.Form{}, "")
 }
@@ -131,9 +162,7 @@ func (h *Handler) renderPortal(c echo.Context, status int, p *portal, form views
 		v.Live = ""
 	}
 	portalJourney(&v, p, h.store.Now())
-	if v.Mode == "meta" {
-		_, v.MetaSandbox = h.onboard.MetaLink(c.Request().Context(), p.link.OrganisationID, p.client)
-	}
+	v.MetaSandbox = v.Mode == "meta" && p.metaSandbox
 	c.Response().Header().Set("Referrer-Policy", "no-referrer") // the token must not leak to Meta or a logo host
 	return render(c, status, views.PortalPage(v))
 }
@@ -184,12 +213,11 @@ func (h *Handler) portalMeta(c echo.Context) error {
 	if p == nil {
 		return err
 	}
-	link, _ := h.onboard.MetaLink(c.Request().Context(), p.link.OrganisationID, p.client)
-	if link == "" {
+	if p.metaLink == "" {
 		return redirect(c, portalPrefix+c.Param("token"))
 	}
 	h.clientEvent(c, p, "client.meta_opened", "Client opened the approval request at Meta")
-	return redirect(c, link)
+	return redirect(c, p.metaLink)
 }
 
 // portalOTP asks Sinch to send the code by SMS or voice.
@@ -218,7 +246,7 @@ func (h *Handler) portalVerify(c echo.Context) error {
 // page with it; one without redirects back (PRG).
 func (h *Handler) portalOTPStep(c echo.Context, field string, limit *windowLimiter, action string,
 	call func(p *portal, value string) error, done string) error {
-	p, err := h.openPortal(c, false)
+	p, err := h.openPortal(c, true)
 	if p == nil {
 		return err
 	}
@@ -242,7 +270,7 @@ func (h *Handler) portalOTPStep(c echo.Context, field string, limit *windowLimit
 	if done == "" {
 		return redirect(c, portalPrefix+c.Param("token")+"?lang="+string(p.lang))
 	}
-	if p, err = h.openPortal(c, false); p == nil { // re-read: the step changed the state
+	if p, err = h.openPortal(c, true); p == nil { // re-read: the step changed the state
 		return err
 	}
 	return h.renderPortal(c, http.StatusOK, p, views.Form{}, views.T(p.lang, done))

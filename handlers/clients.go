@@ -40,18 +40,19 @@ func (h *Handler) listClients(c echo.Context) error {
 	}
 	canCreate := u.Role.AtLeast(models.RoleAgent)
 	key := fmt.Sprintf("clients|%t|%q|%q|%t|%q|%d", canCreate, f.Query, f.Stage, f.Attention, f.Sort, f.Page)
-	list, err := h.regions.get(ctx, u.OrganisationID, key, func(ctx context.Context) (templ.Component, error) {
+	list, err := h.regions.get(ctx, u.OrganisationID, key, func(ctx context.Context) (string, int, error) {
 		list, err := h.store.Clients(ctx, u.OrganisationID, f)
 		if err != nil {
-			return nil, err
+			return "", 0, err
 		}
-		return views.ClientsList(h.clientsView(f, list, canCreate)), nil
+		html, err := templ.ToGoHTML(ctx, views.ClientsList(h.clientsView(f, list, canCreate)))
+		return string(html), len(html), err
 	})
 	if err != nil {
 		return err
 	}
 	head := views.ClientsHead{CanCreate: canCreate, Sandbox: conn.Sandbox}
-	return render(c, http.StatusOK, views.ClientsPage(h.livePage(c, "Clients", "clients", "/events", c.Request().URL.RequestURI()), head, list))
+	return render(c, http.StatusOK, views.ClientsPage(h.livePage(c, "Clients", "clients", "/events", c.Request().URL.RequestURI()), head, templ.Raw(list)))
 }
 
 func (h *Handler) clientsView(f models.ClientFilter, list models.ClientList, canCreate bool) views.ClientsView {

@@ -58,7 +58,9 @@ type Handler struct {
 	// the resend wait and wrong-code limit the onboarding service applies.
 	otpRequests *windowLimiter
 	otpVerifies *windowLimiter
-	regions     *regions // rendered live regions, see regions.go
+	// Rendered list regions and client-page data, see cache.go.
+	regions *tenantCache[string]
+	portals *tenantCache[portalData]
 }
 
 // New builds the whole HTTP application; main and the tests both use it.
@@ -70,7 +72,8 @@ func New(store *models.Store, onboard *onboarding.Service, cfg Config) *echo.Ech
 	secure := strings.HasPrefix(cfg.BaseURL, "https://")
 	h := &Handler{store: store, onboard: onboard, cfg: cfg, log: cfg.Logger, secure: secure,
 		sessions:    newSessionStore(cfg.SessionSecret, secure),
-		otpRequests: newWindowLimiter(5, time.Hour), otpVerifies: newWindowLimiter(10, time.Hour), regions: newRegions(store)}
+		otpRequests: newWindowLimiter(5, time.Hour), otpVerifies: newWindowLimiter(10, time.Hour),
+		regions: newTenantCache[string](store, 2*time.Second, 8<<20), portals: newTenantCache[portalData](store, 2*time.Second, 8<<20)}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

@@ -50,16 +50,30 @@ func (h *Changes) Subscribe(tenantID int64) (<-chan Change, func()) {
 func (h *Changes) Deliver(c Change) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.versions == nil {
-		h.versions = map[int64]uint64{}
-	}
-	h.versions[c.TenantID]++
+	h.bumpLocked(c.TenantID)
 	for ch := range h.subs[c.TenantID] {
 		select {
 		case ch <- c:
 		default:
 		}
 	}
+}
+
+// bump moves the tenant's version on without telling subscribers: a change
+// made here and shared through PostgreSQL reaches them when the database
+// echoes it, but this process's caches must not serve the old state in the
+// meantime (the redirect after a form is faster than that echo).
+func (h *Changes) bump(tenantID int64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.bumpLocked(tenantID)
+}
+
+func (h *Changes) bumpLocked(tenantID int64) {
+	if h.versions == nil {
+		h.versions = map[int64]uint64{}
+	}
+	h.versions[tenantID]++
 }
 
 // Subscribers counts live subscriptions (for tests and metrics).

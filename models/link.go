@@ -68,6 +68,7 @@ func (s *Store) Links(ctx context.Context, tenantID, clientID int64) ([]Link, er
 	var out []Link
 	err := s.db.WithContext(ctx).Where("organisation_id = ? AND client_id = ?", tenantID, clientID).
 		Order("created_at DESC, id DESC").Find(&out).Error
+	s.addPendingOpens(out)
 	return out, wrap(err, "links")
 }
 
@@ -93,21 +94,16 @@ func (s *Store) RevokeLink(ctx context.Context, tenantID, clientID, id int64, ac
 	return l, wrap(err, "revoke link")
 }
 
-// OpenLink finds the link behind a token and counts the visit. Unknown
-// tokens are ErrNotFound; expired or revoked ones ErrLinkGone.
-func (s *Store) OpenLink(ctx context.Context, token string, count bool) (Link, error) {
+// OpenLink finds the link behind a token. Unknown tokens are ErrNotFound;
+// expired or revoked ones ErrLinkGone. Visits are counted by CountOpen.
+func (s *Store) OpenLink(ctx context.Context, token string) (Link, error) {
 	var l Link
 	err := s.db.WithContext(ctx).Where("token_hash = ?", HashToken(token)).First(&l).Error
 	if err != nil {
 		return l, wrap(err, "open link")
 	}
-	now := s.now()
-	if !l.Active(now) {
+	if !l.Active(s.now()) {
 		return l, ErrLinkGone
 	}
-	if count {
-		err = s.db.WithContext(ctx).Model(&Link{}).Where("id = ?", l.ID).
-			Updates(map[string]any{"opens": gorm.Expr("opens + 1"), "last_opened_at": now}).Error
-	}
-	return l, wrap(err, "count link open")
+	return l, nil
 }

@@ -24,7 +24,9 @@ func (s *Store) ShareChangesViaPostgres(ctx context.Context, dsn string, log *sl
 		if err := s.db.Exec("SELECT pg_notify(?, ?)", changesChannel, payload).Error; err != nil {
 			log.Warn("publish change failed; delivering locally", "error", err)
 			s.Changes.Deliver(c)
+			return
 		}
+		s.Changes.bump(c.TenantID)
 	}
 	ready := make(chan struct{})
 	go func() {

@@ -36,7 +36,8 @@ type Store struct {
 	// the configured or generated encryption key.
 	Cipher *Cipher
 
-	counts sync.Map // tenant ID → stageTotals, see stageCounts
+	counts sync.Map  // tenant ID → stageTotals, see stageCounts
+	opens  linkOpens // visits of shared pages not yet written
 }
 
 // NewStore wraps an open database. Call Migrate before serving.
@@ -60,6 +61,13 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close releases the connection pool.
 func (s *Store) Close() error {
+	s.opens.mu.Lock()
+	s.opens.closed = true
+	if s.opens.timer != nil {
+		s.opens.timer.Stop()
+	}
+	s.opens.mu.Unlock()
+	_ = s.FlushOpens(context.Background()) // best effort: the database may be gone
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
