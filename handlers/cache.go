@@ -10,18 +10,21 @@ import (
 	"wabadesk/models"
 )
 
-// tenantCache keeps what pages build from one organisation's data, for the
-// pages many people look at again and again: every change of a client makes
-// each open list of its organisation and its client's shared page re-fetch
+// tenantCache keeps what requests read from one organisation's data again
+// and again: the logged-in user, the Sinch connection, the client list's
+// rendered region and the client's shared page. Every change of a client
+// makes each open list of its organisation and its shared page re-fetch
 // themselves (live.go), so without it ten colleagues watching cost ten
-// identical queries and renders per change.
+// identical queries and renders per change, and every request paid for the
+// session's user and connection.
 //
 // An entry is good while the organisation's change version (models.Changes,
 // which hears other instances too on PostgreSQL) is the one read before it
 // was built, and for at most ttl by the store's clock, because pages show
-// times relative to now and "needs attention" moves with the clock; data not
-// behind the change version (branding, connection settings) is at most ttl
-// old. Concurrent misses of one key build once (singleflight).
+// times relative to now and "needs attention" moves with the clock. Changes
+// of clients, staff, branding and the Sinch connection all move the version
+// (models.Store.notify). Concurrent misses of one key build once
+// (singleflight).
 type tenantCache[T any] struct {
 	store    *models.Store
 	ttl      time.Duration
@@ -32,6 +35,9 @@ type tenantCache[T any] struct {
 	m     map[string]cached[T]
 	bytes int
 }
+
+// cacheTTL bounds every entry's age; see tenantCache.
+const cacheTTL = 2 * time.Second
 
 type cached[T any] struct {
 	version uint64

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -23,16 +24,16 @@ const langCookie = "wabadesk_lang"
 
 // portal is what one request to the client page works with.
 type portal struct {
-	link models.Link
 	portalData
 	lang views.Lang
 }
 
-// portalData is what the page shows of the organisation's data. It is kept
-// between changes in h.portals (cache.go): the page is public, re-fetches
-// itself on every change of its client and anyone holding the link may
-// reload it at will.
+// portalData is what the page shows. It is kept between changes in
+// h.portals (cache.go): the page is public, re-fetches itself on every
+// change of its client and anyone holding the link may reload it at will.
+// Revoking a link is a change, and expiry is checked on every request.
 type portalData struct {
+	link        models.Link
 	client      models.Client
 	org         models.Organisation
 	sender      *models.Sender // the latest live sender, if any
@@ -41,13 +42,23 @@ type portalData struct {
 }
 
 // openPortal resolves the token; an expired or revoked link is answered here
-// with the friendly 410 page (and a nil portal). The link itself is always
-// read afresh (revoked means revoked); the rest comes from the cache unless
-// fresh is asked for, as forms that act on the state do.
+// with the friendly 410 page (and a nil portal). Forms that act on the
+// state ask for fresh data instead of the cached page's.
 func (h *Handler) openPortal(c echo.Context, fresh bool) (*portal, error) {
 	ctx := c.Request().Context()
 	p := &portal{lang: h.portalLang(c)}
-	link, err := h.store.OpenLink(ctx, c.Param("token"))
+	token := c.Param("token")
+	hash := models.HashToken(token)
+	load := func(ctx context.Context) (portalData, int, error) { return h.loadPortal(ctx, token) }
+	var err error
+	if tenant, ok := h.tokenTenants.lookup(hash); ok && !fresh {
+		p.portalData, err = h.portals.get(ctx, tenant, hash, load)
+	} else {
+		p.portalData, _, err = load(ctx)
+	}
+	if err == nil && !p.link.Active(h.store.Now()) {
+		err = models.ErrLinkGone
+	}
 	if errors.Is(err, models.ErrLinkGone) || errors.Is(err, models.ErrNotFound) {
 		status := http.StatusGone
 		if errors.Is(err, models.ErrNotFound) {
@@ -58,30 +69,25 @@ func (h *Handler) openPortal(c echo.Context, fresh bool) (*portal, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.link = link
-	load := func(ctx context.Context) (portalData, int, error) { return h.loadPortal(ctx, link) }
-	if fresh {
-		p.portalData, _, err = load(ctx)
-	} else {
-		p.portalData, err = h.portals.get(ctx, link.OrganisationID, itoa(link.ID), load)
-	}
-	if err != nil {
-		return nil, err
-	}
+	h.tokenTenants.remember(hash, p.link.OrganisationID)
 	return p, nil
 }
 
 // portalDataSize is roughly what one portalData holds, for the cache budget.
 const portalDataSize = 4 << 10
 
-func (h *Handler) loadPortal(ctx context.Context, link models.Link) (d portalData, size int, err error) {
-	if d.client, err = h.store.ClientByID(ctx, link.OrganisationID, link.ClientID); err != nil {
+func (h *Handler) loadPortal(ctx context.Context, token string) (d portalData, size int, err error) {
+	if d.link, err = h.store.OpenLink(ctx, token); err != nil {
 		return d, 0, err
 	}
-	if d.org, err = h.store.OrganisationByID(ctx, link.OrganisationID); err != nil {
+	tenant := d.link.OrganisationID
+	if d.client, err = h.store.ClientByID(ctx, tenant, d.link.ClientID); err != nil {
 		return d, 0, err
 	}
-	senders, err := h.store.Senders(ctx, link.OrganisationID, link.ClientID)
+	if d.org, err = h.store.OrganisationByID(ctx, tenant); err != nil {
+		return d, 0, err
+	}
+	senders, err := h.store.Senders(ctx, tenant, d.link.ClientID)
 	if err != nil {
 		return d, 0, err
 	}
@@ -91,8 +97,35 @@ func (h *Handler) loadPortal(ctx context.Context, link models.Link) (d portalDat
 			break
 		}
 	}
-	d.metaLink, d.metaSandbox = h.onboard.MetaLink(ctx, link.OrganisationID, d.client)
+	d.metaLink, d.metaSandbox = h.onboard.MetaLink(ctx, tenant, d.client)
 	return d, portalDataSize, nil
+}
+
+// tokenTenants remembers which organisation a link token belongs to, which
+// never changes, so the page's cache entry can be checked against that
+// organisation's version before anything is read. Only tokens that opened
+// a page are remembered, and past maxTokenTenants it starts over.
+type tokenTenants struct {
+	mu sync.Mutex
+	m  map[string]int64 // token hash → organisation
+}
+
+const maxTokenTenants = 100_000
+
+func (t *tokenTenants) lookup(hash string) (int64, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	id, ok := t.m[hash]
+	return id, ok
+}
+
+func (t *tokenTenants) remember(hash string, tenantID int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.m == nil || len(t.m) >= maxTokenTenants {
+		t.m = map[string]int64{}
+	}
+	t.m[hash] = tenantID
 }
 
 // portalLang: ?lang= (remembered in a cookie), else the cookie, else the

@@ -61,6 +61,10 @@ type Handler struct {
 	// Rendered list regions and client-page data, see cache.go.
 	regions *tenantCache[string]
 	portals *tenantCache[portalData]
+	users   *tenantCache[models.User]
+	conns   *tenantCache[onboarding.Connection]
+	// tokenTenants maps client-link tokens to their organisation, for portals.
+	tokenTenants tokenTenants
 }
 
 // New builds the whole HTTP application; main and the tests both use it.
@@ -73,7 +77,8 @@ func New(store *models.Store, onboard *onboarding.Service, cfg Config) *echo.Ech
 	h := &Handler{store: store, onboard: onboard, cfg: cfg, log: cfg.Logger, secure: secure,
 		sessions:    newSessionStore(cfg.SessionSecret, secure),
 		otpRequests: newWindowLimiter(5, time.Hour), otpVerifies: newWindowLimiter(10, time.Hour),
-		regions: newTenantCache[string](store, 2*time.Second, 8<<20), portals: newTenantCache[portalData](store, 2*time.Second, 8<<20)}
+		regions: newTenantCache[string](store, cacheTTL, 8<<20), portals: newTenantCache[portalData](store, cacheTTL, 4<<20),
+		users: newTenantCache[models.User](store, cacheTTL, 1<<20), conns: newTenantCache[onboarding.Connection](store, cacheTTL, 1<<20)}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -118,8 +123,13 @@ func skipCSRF(c echo.Context) bool {
 		strings.HasPrefix(p, webhookPrefix)
 }
 
+// connect is how the organisation reaches Sinch; saving the settings is an
+// organisation change, so the cached one is never outdated.
 func (h *Handler) connect(ctx context.Context, tenantID int64) (onboarding.Connection, error) {
-	return h.onboard.Connection(ctx, tenantID)
+	return h.conns.get(ctx, tenantID, "connection", func(ctx context.Context) (onboarding.Connection, int, error) {
+		conn, err := h.onboard.Connection(ctx, tenantID)
+		return conn, 1 << 10, err
+	})
 }
 
 // link returns an absolute URL on the public base address.

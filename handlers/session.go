@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -52,11 +53,17 @@ func (h *Handler) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		s := h.session(c)
 		id, _ := s.Values["uid"].(int64)
+		org, _ := s.Values["org"].(int64)
 		if id == 0 {
 			return next(c)
 		}
-		u, err := h.store.UserByID(c.Request().Context(), id)
-		if errors.Is(err, models.ErrNotFound) || (err == nil && s.Values["ver"] != u.SessionVersion) {
+		// Staff changes (password, removal) are organisation changes, so
+		// the cached user is never older than the session check needs.
+		u, err := h.users.get(c.Request().Context(), org, "user|"+itoa(id), func(ctx context.Context) (models.User, int, error) {
+			u, err := h.store.UserByID(ctx, id)
+			return u, 1 << 10, err
+		})
+		if errors.Is(err, models.ErrNotFound) || (err == nil && (s.Values["ver"] != u.SessionVersion || u.OrganisationID != org)) {
 			h.endSession(c)
 			return next(c)
 		}
@@ -106,6 +113,7 @@ func (h *Handler) startSession(c echo.Context, u models.User) error {
 	_, _ = rand.Read(sid)
 	s.Values["sid"] = hex.EncodeToString(sid)
 	s.Values["uid"] = u.ID
+	s.Values["org"] = u.OrganisationID
 	s.Values["ver"] = u.SessionVersion
 	c.Set(keyUser, &u)
 	return s.Save(c.Request(), c.Response())

@@ -20,6 +20,7 @@ type sessionCodec struct{}
 type sessionValues struct {
 	SID   string   `json:"sid,omitempty"`   // random, renewed at log-in
 	UID   int64    `json:"uid,omitempty"`   // the user
+	Org   int64    `json:"org,omitempty"`   // the user's organisation
 	Ver   int      `json:"ver,omitempty"`   // the user's session version
 	Flash []string `json:"flash,omitempty"` // messages for the next page
 }
@@ -47,6 +48,8 @@ func (sessionCodec) Serialize(src any) ([]byte, error) {
 			v.SID, ok = val.(string)
 		case "uid":
 			v.UID, ok = val.(int64)
+		case "org":
+			v.Org, ok = val.(int64)
 		case "ver":
 			v.Ver, ok = val.(int)
 		case flashKey:
@@ -84,6 +87,9 @@ func (sessionCodec) Deserialize(src []byte, dst any) error {
 	}
 	if v.UID != 0 {
 		(*m)["uid"] = v.UID
+	}
+	if v.Org != 0 {
+		(*m)["org"] = v.Org
 	}
 	if v.Ver != 0 {
 		(*m)["ver"] = v.Ver

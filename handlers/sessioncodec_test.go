@@ -14,7 +14,7 @@ func TestSessionCookieRoundTrip(t *testing.T) {
 	store := newSessionStore([]byte("0123456789abcdef0123456789abcdef"), false)
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
 	s, _ := store.Get(req, sessionName)
-	s.Values["sid"], s.Values["uid"], s.Values["ver"] = "abc", int64(42), 3
+	s.Values["sid"], s.Values["uid"], s.Values["org"], s.Values["ver"] = "abc", int64(42), int64(7), 3
 	s.AddFlash("success|Saved.")
 	s.AddFlash("error|Not | quite")
 	rec := httptest.NewRecorder()
@@ -30,7 +30,7 @@ func TestSessionCookieRoundTrip(t *testing.T) {
 	if err != nil || got.IsNew {
 		t.Fatalf("cookie not read back: new=%v err=%v", got.IsNew, err)
 	}
-	want := map[any]any{"sid": "abc", "uid": int64(42), "ver": 3, flashKey: []any{"success|Saved.", "error|Not | quite"}}
+	want := map[any]any{"sid": "abc", "uid": int64(42), "org": int64(7), "ver": 3, flashKey: []any{"success|Saved.", "error|Not | quite"}}
 	if !reflect.DeepEqual(got.Values, want) {
 		t.Fatalf("values = %#v, want %#v", got.Values, want)
 	}

@@ -65,6 +65,7 @@ func (s *Store) UpdateBranding(ctx context.Context, tenantID int64, in Branding)
 		"brand_name": in.BrandName, "logo_url": in.LogoURL, "accent_color": in.AccentColor,
 		"support_contact": in.SupportContact, "updated_at": s.now(),
 	}).Error
+	s.notify(tenantID, 0, err)
 	if err != nil {
 		return Organisation{}, wrap(err, "update branding")
 	}
@@ -107,6 +108,7 @@ func (s *Store) SaveLogo(ctx context.Context, tenantID int64, contentType string
 		}
 		return tx.Model(&Organisation{}).Where("id = ?", tenantID).Update("logo_url", logoURL(logo)).Error
 	})
+	s.notify(tenantID, 0, err)
 	return logoURL(logo), wrap(err, "save logo")
 }
 

@@ -2,7 +2,9 @@ package models
 
 import "sync"
 
-// Change says that something about a client changed, for live pages.
+// Change says that something about a client changed, for live pages and
+// caches. ClientID 0 is a change of the organisation itself: its staff,
+// branding or Sinch connection.
 type Change struct {
 	TenantID int64
 	ClientID int64
@@ -87,7 +89,8 @@ func (h *Changes) Subscribers() int {
 	return n
 }
 
-// notify publishes a committed change (err == nil) of a client.
+// notify publishes a committed change (err == nil) of a client, or with
+// clientID 0 of the organisation.
 func (s *Store) notify(tenantID, clientID int64, err error) {
 	if err == nil && s.Publish != nil {
 		s.Publish(Change{TenantID: tenantID, ClientID: clientID})

@@ -143,6 +143,7 @@ func (s *Store) SaveSinchSettings(ctx context.Context, tenantID int64, in SinchI
 	next.Version++
 	next.UpdatedBy, next.UpdatedAt = by, s.now()
 	err = s.db.WithContext(ctx).Save(&next).Error
+	s.notify(tenantID, 0, err)
 	return next, wrap(err, "save sinch settings")
 }
 

@@ -151,6 +151,7 @@ func (s *Store) ChangePassword(ctx context.Context, tenantID, userID int64, curr
 	err = s.db.WithContext(ctx).Model(&u).Updates(map[string]any{
 		"password_hash": u.PasswordHash, "session_version": u.SessionVersion, "updated_at": s.now(),
 	}).Error
+	s.notify(tenantID, 0, err) // ends the user's other sessions, cached ones too
 	return u, wrap(err, "change password")
 }
 
@@ -176,6 +177,7 @@ func (s *Store) RemoveStaff(ctx context.Context, tenantID int64, actor User, use
 		}
 		return tx.Delete(&u).Error
 	})
+	s.notify(tenantID, 0, err)
 	return u, wrap(err, "remove staff")
 }
 
