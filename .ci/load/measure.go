@@ -67,25 +67,50 @@ func checkOnce(ctx context.Context, base string, t target) error {
 	return nil
 }
 
-// measure loads t with o.conns workers, each on its own keep-alive
-// connection: first for o.warmup (discarded), then for o.duration.
-func measure(ctx context.Context, base string, t target, o options, cpu func() time.Duration) (result, error) {
+// measure loads each target with o.conns workers, each on its own
+// keep-alive connection: first a warm-up of o.warmup per target
+// (discarded), then o.rounds rounds in which every target in turn gets
+// o.duration/o.rounds. Interleaving keeps the ratios honest on a shared
+// machine, whose speed drifts over a run: a slow minute slows all targets.
+func measure(ctx context.Context, base string, targets []target, o options, cpu func() time.Duration) ([]result, error) {
 	tr := &http.Transport{MaxIdleConnsPerHost: o.conns, MaxConnsPerHost: o.conns, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	if o.warmup > 0 {
-		load(ctx, client, base, t, o.conns, o.warmup, o.gzip)
+		for _, t := range targets {
+			load(ctx, client, base, t, o.conns, o.warmup, o.gzip)
+		}
 	}
-	if err := ctx.Err(); err != nil {
-		return result{}, err
+	rounds := max(o.rounds, 1)
+	slice := o.duration / time.Duration(rounds)
+	type total struct {
+		stats   []workerStats
+		elapsed time.Duration
+		used    time.Duration
 	}
-	start, cpu0 := time.Now(), cpu()
-	stats := load(ctx, client, base, t, o.conns, o.duration, o.gzip)
-	elapsed, used := time.Since(start), cpu()-cpu0
-	if err := ctx.Err(); err != nil {
-		return result{}, err
+	totals := make([]total, len(targets))
+	for range rounds {
+		for i, t := range targets {
+			start, cpu0 := time.Now(), cpu()
+			stats := load(ctx, client, base, t, o.conns, slice, o.gzip)
+			totals[i].elapsed += time.Since(start)
+			totals[i].used += cpu() - cpu0
+			totals[i].stats = append(totals[i].stats, stats...)
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 	}
+	out := make([]result, len(targets))
+	for i, t := range targets {
+		out[i] = summarise(t, totals[i].stats, totals[i].elapsed, totals[i].used)
+	}
+	return out, nil
+}
+
+// summarise turns what the workers saw into one endpoint's figures.
+func summarise(t target, stats []workerStats, elapsed, used time.Duration) result {
 	r := result{Name: t.name, Path: t.display()}
 	var lat []time.Duration
 	var bytes int64
@@ -108,7 +133,7 @@ func measure(ctx context.Context, base string, t target, o options, cpu func() t
 	if r.OK > 0 {
 		r.CPUMS = ms(used) / float64(r.OK)
 	}
-	return r, nil
+	return r
 }
 
 // percentile is the nearest-rank percentile of sorted latencies.
@@ -179,8 +204,8 @@ func (s *workerStats) fail(why string) {
 // printReport writes the machine, the table and the memory.
 func printReport(w io.Writer, rep report) {
 	m := rep.Machine
-	fmt.Fprintf(w, "\nwabadesk load, %s: %d CPUs (%s), %.0f GiB, %s; %d clients, %d connections, %s per endpoint, gzip %v, run took %s\n\n",
-		rep.Date, m.CPUs, m.CPUModel, m.MemoryGB, m.Go, rep.Clients, rep.Conns, rep.Duration, rep.Gzip, time.Since(rep.started).Round(time.Second))
+	fmt.Fprintf(w, "\nwabadesk load, %s: %d CPUs (%s), %.0f GiB, %s; %d clients, %d connections, %s per endpoint in %d rounds, gzip %v, run took %s\n\n",
+		rep.Date, m.CPUs, m.CPUModel, m.MemoryGB, m.Go, rep.Clients, rep.Conns, rep.Duration, rep.Rounds, rep.Gzip, time.Since(rep.started).Round(time.Second))
 	fmt.Fprintf(w, "%-13s %-11s %9s %8s %8s %8s %7s %8s %8s %7s\n", "endpoint", "path", "req/s", "p50 ms", "p99 ms", "max ms", "errors", "bytes", "cpu ms", "ratio")
 	for _, r := range rep.Results {
 		fmt.Fprintf(w, "%-13s %-11s %9.0f %8.2f %8.2f %8.1f %7d %8.0f %8.3f %6.1f%%\n",
