@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
@@ -197,7 +198,23 @@ func (h *Handler) renderPortal(c echo.Context, status int, p *portal, form views
 	portalJourney(&v, p, h.store.Now())
 	v.MetaSandbox = v.Mode == "meta" && p.metaSandbox
 	c.Response().Header().Set("Referrer-Policy", "no-referrer") // the token must not leak to Meta or a logo host
-	return render(c, status, views.PortalPage(v))
+	live := views.PortalLive(v)
+	// The plain page is the same for every visitor of a link in a language,
+	// so its live region is kept like the client list's (it holds links
+	// with the token: the key is the token's hash). Answers to a form and
+	// the OTP step, whose forms carry the visitor's CSRF token, are not.
+	if status == http.StatusOK && notice == "" && len(form.Values) == 0 && v.Mode != "otp" {
+		html, err := h.regions.get(c.Request().Context(), p.link.OrganisationID, "portal|"+models.HashToken(c.Param("token"))+"|"+string(p.lang),
+			func(ctx context.Context) (string, int, error) {
+				html, err := templ.ToGoHTML(ctx, live)
+				return string(html), len(html), err
+			})
+		if err != nil {
+			return err
+		}
+		live = templ.Raw(html)
+	}
+	return render(c, status, views.PortalPage(v, live))
 }
 
 // portalSteps are the client's steps; the stage picks the current one.

@@ -292,3 +292,32 @@ func TestPortalShowsTheResellersBranding(t *testing.T) {
 		t.Fatalf("theme %q: a yellow accent needs dark text", body)
 	}
 }
+
+// The page's live region is cached between changes (cache.go): each
+// language still gets its own, every visitor's OTP forms carry their own
+// CSRF token, and the next stage shows at once.
+func TestPortalCacheKeepsLanguagesVisitorsAndStagesApart(t *testing.T) {
+	app := mustApp(t)
+	staff, clientPath := onboardedClient(t, app)
+	link := staff.mustLink(clientPath)
+	title := func(lang string) string {
+		return app.visitor("").get(link + "?lang=" + lang).text("[data-testid=now] h2")
+	}
+	if en, es := title("en"), title("es"); en == es {
+		t.Fatalf("English and Spanish visitors both read %q", en)
+	}
+
+	staff.post(clientPath+"/senders", url.Values{"action": {"submit"}, "provider": {"CUSTOMER"}, "country_code": {"44"},
+		"phone_number": {"7700900123"}, "display_name": {"Padaria"}, "vertical": {"RESTAURANT"}})
+	app.sync() // the sender now waits for its code: the page must show the OTP step at once
+	for _, name := range []string{"first", "second"} {
+		v := app.visitor("")
+		page := v.get(link)
+		if page.doc.Find("[data-testid=now] form").Length() == 0 {
+			t.Fatalf("%s visitor: no OTP form after the change: %q", name, page.text("[data-testid=now]"))
+		}
+		if got, want := page.doc.Find("input[name=_csrf]").AttrOr("value", ""), v.csrf(); got != want {
+			t.Fatalf("%s visitor's form carries CSRF token %q, their cookie holds %q", name, got, want)
+		}
+	}
+}
