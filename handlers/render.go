@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"reflect"
+	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -15,13 +16,26 @@ import (
 // render writes a component with status. It renders into a buffer first so a
 // template error becomes a clean 500 page, not half a page.
 func render(c echo.Context, status int, cmp templ.Component) error {
-	var buf bytes.Buffer
-	if err := cmp.Render(c.Request().Context(), &buf); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledBuffer {
+			buf.Reset()
+			renderBuffers.Put(buf)
+		}
+	}()
+	if err := cmp.Render(c.Request().Context(), buf); err != nil {
 		return err
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
-	return c.HTMLBlob(status, buf.Bytes())
+	return c.HTMLBlob(status, buf.Bytes()) // written (or compressed) before it returns
 }
+
+// renderBuffers are reused: a 50-row list is ~32 KB, and growing a fresh
+// buffer to that size for every page was a good part of the garbage per
+// request. Rare huge pages are not kept.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+const maxPooledBuffer = 256 << 10
 
 // page builds the frame data every full page needs.
 func (h *Handler) page(c echo.Context, title, nav string) views.Page {
