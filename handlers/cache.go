@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"time"
 
@@ -61,7 +62,9 @@ func (c *tenantCache[T]) get(ctx context.Context, tenantID int64, key string, bu
 	if v, ok := c.fresh(key, version); ok {
 		return v, nil
 	}
-	v, err, _ := c.flight.Do(key, func() (any, error) {
+	// The version is part of the flight's key: a request that saw a change
+	// must not be handed a build that began before it.
+	v, err, _ := c.flight.Do(key+"@"+strconv.FormatUint(version, 10), func() (any, error) {
 		if v, ok := c.fresh(key, version); ok {
 			return v, nil
 		}
@@ -91,13 +94,16 @@ func (c *tenantCache[T]) fresh(key string, version uint64) (T, bool) {
 	return e.val, true
 }
 
-// put stores e, first dropping old entries and then, while still over the
+// put stores e unless a newer version is there, first dropping old entries and then, while still over the
 // budget, arbitrary ones (map order is random): a miss only costs one
 // build, so simple eviction is enough.
 func (c *tenantCache[T]) put(key string, e cached[T]) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old, ok := c.m[key]; ok {
+		if old.version > e.version { // a slower build from before a change
+			return
+		}
 		c.bytes -= old.size
 	}
 	c.m[key] = e

@@ -118,7 +118,9 @@ func New(store *models.Store, onboard *onboarding.Service, cfg Config) http.Hand
 // third of the work. Event streams pass through untouched.
 func compress(app http.Handler) http.Handler {
 	wrap, err := gzhttp.NewWrapper(gzhttp.MinSize(1024), gzhttp.CompressionLevel(gzip.BestSpeed),
-		gzhttp.ExceptContentTypes([]string{"text/event-stream"}))
+		gzhttp.ContentTypeFilter(func(ct string) bool { // images stay as they are too
+			return gzhttp.DefaultContentTypeFilter(ct) && !strings.HasPrefix(ct, "text/event-stream")
+		}))
 	if err != nil { // only for invalid options, fixed above
 		panic(err)
 	}

@@ -53,17 +53,13 @@ func (h *Handler) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		s := h.session(c)
 		id, _ := s.Values["uid"].(int64)
-		org, _ := s.Values["org"].(int64)
 		if id == 0 {
 			return next(c)
 		}
-		// Staff changes (password, removal) are organisation changes, so
-		// the cached user is never older than the session check needs.
-		u, err := h.users.get(c.Request().Context(), org, "user|"+itoa(id), func(ctx context.Context) (models.User, int, error) {
-			u, err := h.store.UserByID(ctx, id)
-			return u, 1 << 10, err
-		})
-		if errors.Is(err, models.ErrNotFound) || (err == nil && (s.Values["ver"] != u.SessionVersion || u.OrganisationID != org)) {
+		org, _ := s.Values["org"].(int64)
+		ver, _ := s.Values["ver"].(int)
+		u, err := h.sessionUser(c.Request().Context(), id, org, ver)
+		if errors.Is(err, models.ErrNotFound) || (err == nil && ver != u.SessionVersion) {
 			h.endSession(c)
 			return next(c)
 		}
@@ -73,6 +69,28 @@ func (h *Handler) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Set(keyUser, &u)
 		return next(c)
 	}
+}
+
+// sessionUser loads the session's user. Staff changes (password, removal)
+// are organisation changes, so the cached user is never older than the
+// session check needs, with two exceptions read from the database: a
+// cookie newer than the cached user (a password just changed on another
+// instance whose notice has not arrived yet) and a cookie from before the
+// session named the organisation.
+func (h *Handler) sessionUser(ctx context.Context, id, org int64, ver int) (models.User, error) {
+	if org != 0 {
+		u, err := h.users.get(ctx, org, "user|"+itoa(id), func(ctx context.Context) (models.User, int, error) {
+			u, err := h.store.UserByID(ctx, id)
+			return u, 1 << 10, err
+		})
+		if err == nil && u.OrganisationID != org {
+			return u, models.ErrNotFound
+		}
+		if err != nil || u.SessionVersion >= ver {
+			return u, err
+		}
+	}
+	return h.store.UserByID(ctx, id)
 }
 
 // require refuses the request unless a user with at least min is logged in.

@@ -77,7 +77,9 @@ func (sessionCodec) Deserialize(src []byte, dst any) error {
 	}
 	var v sessionValues
 	if err := json.Unmarshal(src, &v); err != nil {
-		return err
+		// Cookies written before 2026-11-22 hold gob; they keep working
+		// until they expire (14 days) instead of logging everyone out.
+		return securecookie.GobEncoder{}.Deserialize(src, dst)
 	}
 	if *m == nil {
 		*m = map[any]any{}

@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"testing"
+
+	"github.com/gorilla/securecookie"
 )
 
 // The session cookie carries the user, the session version and flashes
@@ -38,5 +40,30 @@ func TestSessionCookieRoundTrip(t *testing.T) {
 	got.Values["other"] = 1.5
 	if err := got.Save(next, httptest.NewRecorder()); err == nil {
 		t.Fatal("an unknown session value was saved without complaint")
+	}
+}
+
+// A cookie written by the old gob codec is still read, so an upgrade does
+// not log everyone out.
+func TestSessionCookieFromGobStillReads(t *testing.T) {
+	secret := []byte("0123456789abcdef0123456789abcdef")
+	old := newSessionStore(secret, false)
+	for _, c := range old.Codecs {
+		c.(*securecookie.SecureCookie).SetSerializer(securecookie.GobEncoder{})
+	}
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	s, _ := old.Get(req, sessionName)
+	s.Values["uid"], s.Values["ver"] = int64(42), 3
+	rec := httptest.NewRecorder()
+	if err := s.Save(req, rec); err != nil {
+		t.Fatal(err)
+	}
+	next := httptest.NewRequest(http.MethodGet, "/", nil)
+	for _, c := range rec.Result().Cookies() {
+		next.AddCookie(c)
+	}
+	got, err := newSessionStore(secret, false).Get(next, sessionName)
+	if err != nil || got.Values["uid"] != int64(42) || got.Values["ver"] != 3 {
+		t.Fatalf("gob cookie read as %#v (%v)", got.Values, err)
 	}
 }

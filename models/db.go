@@ -77,9 +77,12 @@ func OpenSQLite(path string) (*gorm.DB, error) {
 	cfg := gormConfig()
 	// Keep each query's prepared statement per connection: on SQLite, parsing
 	// and planning the SQL again cost as much as running it (a sixth of the
-	// shared page's CPU). Bounded, since search shapes vary. PostgreSQL's
-	// driver (pgx) already caches statements by itself.
-	cfg.PrepareStmt, cfg.PrepareStmtMaxSize = true, 256
+	// shared page's CPU). PostgreSQL's driver (pgx) caches statements by
+	// itself. No size limit and no expiry: gorm v1.31 closes an evicted
+	// statement while a query may still be using it (go-gorm/gorm#7831),
+	// and our SQL has a bounded number of shapes (values are parameters,
+	// no IN lists).
+	cfg.PrepareStmt, cfg.PrepareStmtTTL = true, 100*365*24*time.Hour
 	db, err := gorm.Open(sqlite.Open(dsn), cfg)
 	if err == nil {
 		err = registerFitText(db)

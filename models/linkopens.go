@@ -14,11 +14,15 @@ import (
 // openFlushEvery instead (and at Close). A crash loses at most those
 // seconds of counts, never a link.
 type linkOpens struct {
-	mu      sync.Mutex
-	pending map[int64]pendingOpens // link ID → visits not yet written
-	recent  map[int64]time.Time    // link ID → last visit seen here
-	timer   *time.Timer
-	closed  bool
+	// flushing serialises flushes, so batches reach the database in the
+	// order they were counted and Close waits for a timer's flush to end
+	// before it closes the pool.
+	flushing sync.Mutex
+	mu       sync.Mutex
+	pending  map[int64]pendingOpens // link ID → visits not yet written
+	recent   map[int64]time.Time    // link ID → last visit seen here
+	timer    *time.Timer
+	closed   bool
 }
 
 type pendingOpens struct {
@@ -78,6 +82,8 @@ func (s *Store) addPendingOpens(links []Link) {
 // counted for the next try.
 func (s *Store) FlushOpens(ctx context.Context) error {
 	o := &s.opens
+	o.flushing.Lock()
+	defer o.flushing.Unlock()
 	o.mu.Lock()
 	batch := o.pending
 	o.pending, o.timer = nil, nil
@@ -92,7 +98,12 @@ func (s *Store) FlushOpens(ctx context.Context) error {
 	var firstErr error
 	for id, p := range batch {
 		err := s.db.WithContext(ctx).Model(&Link{}).Where("id = ?", id).
-			Updates(map[string]any{"opens": gorm.Expr("opens + ?", p.n), "last_opened_at": p.last}).Error
+			Updates(map[string]any{
+				"opens": gorm.Expr("opens + ?", p.n),
+				// Never move the last visit back: another instance may
+				// have written a later one.
+				"last_opened_at": gorm.Expr("CASE WHEN last_opened_at IS NULL OR last_opened_at < ? THEN ? ELSE last_opened_at END", p.last, p.last),
+			}).Error
 		if err == nil {
 			continue
 		}

@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"wabadesk/models"
 )
@@ -58,5 +59,38 @@ func TestLinkOpensAreBatched(t *testing.T) {
 	}
 	if err := store.Close(); err != nil { // Close writes what is pending
 		t.Fatal(err)
+	}
+}
+
+// A batch carrying an older visit (another instance's, or one written late)
+// adds its count but never moves the last visit back.
+func TestLinkOpensNeverMoveTheLastVisitBack(t *testing.T) {
+	ctx := context.Background()
+	store, org, owner := mustStore(t)
+	c, err := store.CreateClient(ctx, org.ID, owner, models.ClientInput{Name: "Acme"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, token, err := store.CreateLink(ctx, org.ID, c.ID, owner, models.DefaultLinkLifetime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().UTC().Add(time.Hour).Truncate(time.Second)
+	store.Now = func() time.Time { return later }
+	store.CountOpen(link)
+	if err := store.FlushOpens(ctx); err != nil {
+		t.Fatal(err)
+	}
+	store.Now = func() time.Time { return later.Add(-30 * time.Minute) }
+	store.CountOpen(link)
+	if err := store.FlushOpens(ctx); err != nil {
+		t.Fatal(err)
+	}
+	l, err := store.OpenLink(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Opens != 2 || l.LastOpenedAt == nil || !l.LastOpenedAt.Equal(later) {
+		t.Fatalf("after an older batch: %d visits, last %v, want 2 and %v", l.Opens, l.LastOpenedAt, later)
 	}
 }
