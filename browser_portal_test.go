@@ -41,6 +41,10 @@ func TestBrowserClientPortal(t *testing.T) {
 	phone.submit("[data-testid=approve]")
 
 	staff.waitText("[data-testid=client-stage]", "Onboarded", 20*time.Second)
+	// The page refreshed itself; the link, shown only once, is still there.
+	if got := staff.value("#client-link"); got != link {
+		t.Fatalf("after a live refresh the new link reads %q, want %q", got, link)
+	}
 	staff.do(chromedp.Click(chromedp.CSS("[data-testid=add-sender]")), chromedp.WaitReady(chromedp.CSS("#f-phone_number")))
 	staff.fill("#f-country_code", "351")
 	staff.fill("#f-phone_number", "912345678")

@@ -172,11 +172,18 @@ func (tb *tab) submit(sel string) {
 	tb.do(chromedp.WaitReady(chromedp.CSS("body")))
 }
 
-// runAction runs one action that returns a value, with the same 15 s limit as do.
+// runAction runs one action that returns a value, with the same 15 s limit
+// as do. A node that a live refresh swapped between finding and reading it
+// is found again, as a person's second look would.
 func runAction[T any](tb *tab, a chromedp.Action[T]) (T, error) {
 	ctx, cancel := context.WithTimeout(tb.ctx, 15*time.Second)
 	defer cancel()
-	return chromedp.Run(ctx, a)
+	v, err := chromedp.Run(ctx, a)
+	for i := 0; err != nil && isStaleNode(err) && i < 3; i++ {
+		time.Sleep(100 * time.Millisecond)
+		v, err = chromedp.Run(ctx, a)
+	}
+	return v, err
 }
 
 func (tb *tab) text(sel string) string {

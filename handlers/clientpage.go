@@ -182,7 +182,7 @@ func (h *Handler) renderPortal(c echo.Context, status int, p *portal, form views
 	base := portalPrefix + c.Param("token")
 	v := views.PortalView{Lang: p.lang, Brand: orDefault(p.org.BrandName, p.org.Name), LogoURL: p.org.LogoURL,
 		Support: orDefault(p.org.SupportContact, orDefault(p.org.BrandName, p.org.Name)), ClientName: p.client.Name,
-		Base: base, Form: form, Notice: notice, Live: base + "/events"}
+		Base: base, Form: form, Notice: notice, Live: liveURL(c, base+"/events")}
 	if tok, ok := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string); ok {
 		v.CSRF = tok
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -16,6 +17,31 @@ const liveHeartbeat = 20 * time.Second
 
 // liveCoalesce gathers a burst of changes into one refresh.
 const liveCoalesce = 50 * time.Millisecond
+
+// startKey holds when a request began (markStart).
+const startKey = "wabadesk.start"
+
+// markStart notes when a request began: whatever a page shows was read
+// after that moment.
+func markStart(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Set(startKey, time.Now())
+		return next(c)
+	}
+}
+
+// liveURL is the event stream URL a page being rendered subscribes to. It
+// carries when the request began, so the stream replays a change made
+// between reading the page's data and subscribing (or while a lost
+// connection was away), which would otherwise leave the page stale.
+func liveURL(c echo.Context, events string) string {
+	start, _ := c.Get(startKey).(time.Time)
+	sep := "?"
+	if strings.Contains(events, "?") {
+		sep = "&"
+	}
+	return events + sep + "since=" + strconv.FormatInt(start.UnixMilli(), 10)
+}
 
 // streamChanges serves Server-Sent Events: one "change" event whenever a
 // client of the viewer's organisation changes (only that client with
@@ -37,6 +63,11 @@ func (h *Handler) stream(c echo.Context, tenantID int64, keep func(models.Change
 	w.Header().Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, "retry: 2000\n\n")
+	// Subscribed first, then asked: a change is either replayed or queued.
+	if ms, err := strconv.ParseInt(c.QueryParam("since"), 10, 64); err == nil &&
+		h.store.Changes.ChangedSince(tenantID, time.UnixMilli(ms)) {
+		fmt.Fprint(w, "event: change\ndata: 0\n\n")
+	}
 	w.Flush()
 	heartbeat := time.NewTicker(liveHeartbeat)
 	defer heartbeat.Stop()

@@ -102,11 +102,38 @@ func TestLivePagesCarryTheirRegion(t *testing.T) {
 	path := b.mustCreateClient(clientValues(projectA, "123456789"), "draft")
 	for page, events := range map[string]string{"/clients?q=x": "/events", path: "/events?client=" + path[strings.LastIndex(path, "/")+1:]} {
 		r := b.get(page)
-		if got, _ := r.doc.Find("main").Attr("data-sse-connect"); got != events {
-			t.Errorf("%s: sse-connect = %q, want %q", page, got, events)
+		got, _ := r.doc.Find("main").Attr("data-sse-connect")
+		if before, since, _ := strings.Cut(got, "since="); strings.TrimRight(before, "?&") != events || since == "" {
+			t.Errorf("%s: sse-connect = %q, want %q with since=", page, got, events)
 		}
 		if got, _ := r.doc.Find("#live").Attr("data-hx-get"); got != page {
 			t.Errorf("%s: live region refreshes from %q", page, got)
 		}
+	}
+}
+
+// A change made after a page was read but before its stream subscribed
+// (htmx connects a moment after the page loads) is replayed at once;
+// a page read well after the last change hears nothing until the next.
+func TestStreamReplaysAChangeThePageMissed(t *testing.T) {
+	app := mustApp(t)
+	b := app.browser()
+	b.mustSignup("Acme", "ana@acme.test")
+	b.mustCreateClient(clientValues(projectA, "123456789"), "submit")
+	time.Sleep(1200 * time.Millisecond) // older than any allowed clock skew (PostgreSQL)
+
+	quiet, _ := b.get("/clients").doc.Find("main").Attr("data-sse-connect")
+	stale, _ := b.get("/clients").doc.Find("main").Attr("data-sse-connect")
+	lines, closeQuiet := b.openStream(quiet)
+	if ev := nextEvent(lines, 300*time.Millisecond); ev != "" {
+		t.Fatalf("a page newer than every change was told %q", ev)
+	}
+	closeQuiet()
+
+	app.sync() // the sandbox moves the account on; nobody is subscribed
+	lines, closeStale := b.openStream(stale)
+	defer closeStale()
+	if ev := nextEvent(lines, time.Second); ev != "change data: 0" {
+		t.Fatalf("a page read before the change got %q, want a replayed change", ev)
 	}
 }

@@ -88,6 +88,7 @@ func New(store *models.Store, onboard *onboarding.Service, cfg Config) http.Hand
 	e.IPExtractor = echo.ExtractIPDirect() // no proxy is trusted unless configured
 	e.Use(
 		middleware.RequestID(),
+		markStart,
 		h.securityHeaders,
 		h.requestLogger(),
 		middleware.Recover(),

@@ -1,6 +1,9 @@
 package models
 
-import "sync"
+import (
+	"sync"
+	"time"
+)
 
 // Change says that something about a client changed, for live pages and
 // caches. ClientID 0 is a change of the organisation itself: its staff,
@@ -16,7 +19,9 @@ type Change struct {
 type Changes struct {
 	mu       sync.Mutex
 	subs     map[int64]map[chan Change]struct{}
-	versions map[int64]uint64 // per tenant, bumped by every delivered change
+	versions map[int64]uint64    // per tenant, bumped by every delivered change
+	last     map[int64]time.Time // per tenant, when the last change was heard here
+	skew     time.Duration       // how far other instances' clocks may be off
 }
 
 // Version counts the changes delivered for a tenant, so caches of tenant
@@ -25,6 +30,24 @@ func (h *Changes) Version(tenantID int64) uint64 {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.versions[tenantID]
+}
+
+// ChangedSince says whether a change of the tenant was heard at or after t
+// (by another instance's clock when changes are shared). A page read at t
+// subscribes a moment later (or again after a lost connection); a change in
+// between would otherwise never reach it.
+func (h *Changes) ChangedSince(tenantID int64, t time.Time) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	last, ok := h.last[tenantID]
+	return ok && !last.Before(t.Add(-h.skew))
+}
+
+// allowSkew widens ChangedSince by d, for pages read on other instances.
+func (h *Changes) allowSkew(d time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.skew = d
 }
 
 // Subscribe returns a channel of the tenant's changes and a cancel func.
@@ -73,9 +96,10 @@ func (h *Changes) bump(tenantID int64) {
 
 func (h *Changes) bumpLocked(tenantID int64) {
 	if h.versions == nil {
-		h.versions = map[int64]uint64{}
+		h.versions, h.last = map[int64]uint64{}, map[int64]time.Time{}
 	}
 	h.versions[tenantID]++
+	h.last[tenantID] = time.Now()
 }
 
 // Subscribers counts live subscriptions (for tests and metrics).

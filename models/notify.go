@@ -19,6 +19,10 @@ const changesChannel = "wabadesk_changes"
 // including this instance's own notices, to Changes. It runs until ctx ends.
 // With SQLite there is one process and Publish stays local.
 func (s *Store) ShareChangesViaPostgres(ctx context.Context, dsn string, log *slog.Logger) {
+	// Another instance may have served the page: its clock may be a little
+	// off (NTP keeps it to milliseconds; a second is generous), and a change
+	// replayed needlessly costs one cached refresh.
+	s.Changes.allowSkew(time.Second)
 	s.Publish = func(c Change) {
 		payload := strconv.FormatInt(c.TenantID, 10) + ":" + strconv.FormatInt(c.ClientID, 10)
 		if err := s.db.Exec("SELECT pg_notify(?, ?)", changesChannel, payload).Error; err != nil {
