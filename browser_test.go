@@ -153,7 +153,8 @@ func (tb *tab) fill(sel, value string) {
 	}
 }
 
-// submit clicks sel and waits for the next page to load.
+// submit clicks sel (a submit button or a link) and waits for the next page
+// to load; an error status fails the test.
 func (tb *tab) submit(sel string) {
 	tb.t.Helper()
 	ctx, cancel := context.WithTimeout(tb.ctx, 15*time.Second)
