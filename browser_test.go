@@ -139,17 +139,13 @@ func (tb *tab) checkStatus(what string, res *network.Response) {
 // fill types into the input matching the CSS selector.
 func (tb *tab) fill(sel, value string) {
 	tb.t.Helper()
-	for i := 0; ; i++ {
+	err := againIfStale(func() error { // swapped by a live refresh: type again
 		ctx, cancel := context.WithTimeout(tb.ctx, 15*time.Second)
-		err := chromedp.Do(ctx, chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), value))
-		cancel()
-		if err == nil {
-			return
-		}
-		if !isStaleNode(err) || i == 3 {
-			tb.t.Fatalf("%s: fill %s: %v", tb.name, sel, err)
-		}
-		time.Sleep(100 * time.Millisecond) // swapped by a live refresh: type again
+		defer cancel()
+		return chromedp.Do(ctx, chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), value))
+	})
+	if err != nil {
+		tb.t.Fatalf("%s: fill %s: %v", tb.name, sel, err)
 	}
 }
 
@@ -159,13 +155,11 @@ func (tb *tab) submit(sel string) {
 	tb.t.Helper()
 	ctx, cancel := context.WithTimeout(tb.ctx, 15*time.Second)
 	defer cancel()
-	res, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel)))
-	for i := 0; err != nil && isStaleNode(err) && i < 3; i++ {
-		// A live refresh swapped the element between finding and clicking
-		// it: find it again, as a person's second click would.
-		time.Sleep(100 * time.Millisecond)
+	var res *network.Response
+	err := againIfStale(func() (err error) {
 		res, err = chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel)))
-	}
+		return err
+	})
 	if err != nil {
 		tb.t.Fatalf("%s: submit %s: %v", tb.name, sel, err)
 	}
@@ -174,16 +168,14 @@ func (tb *tab) submit(sel string) {
 }
 
 // runAction runs one action that returns a value, with the same 15 s limit
-// as do. A node that a live refresh swapped between finding and reading it
-// is found again, as a person's second look would.
-func runAction[T any](tb *tab, a chromedp.Action[T]) (T, error) {
+// as do.
+func runAction[T any](tb *tab, a chromedp.Action[T]) (v T, err error) {
 	ctx, cancel := context.WithTimeout(tb.ctx, 15*time.Second)
 	defer cancel()
-	v, err := chromedp.Run(ctx, a)
-	for i := 0; err != nil && isStaleNode(err) && i < 3; i++ {
-		time.Sleep(100 * time.Millisecond)
+	err = againIfStale(func() (err error) {
 		v, err = chromedp.Run(ctx, a)
-	}
+		return err
+	})
 	return v, err
 }
 
@@ -262,6 +254,18 @@ func (tb *tab) page(step string) {
 	tb.shot(step)
 	tb.checkA11y(step)
 	tb.checkHTML(step)
+}
+
+// againIfStale runs f up to four times while it fails on a node that a
+// live refresh swapped between finding and using it: the node is found
+// again, as a person's second look or click would.
+func againIfStale(f func() error) error {
+	err := f()
+	for i := 0; err != nil && isStaleNode(err) && i < 3; i++ {
+		time.Sleep(100 * time.Millisecond)
+		err = f()
+	}
+	return err
 }
 
 // isStaleNode reports chromedp's error for a node removed from the page

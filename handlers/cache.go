@@ -94,9 +94,9 @@ func (c *tenantCache[T]) fresh(key string, version uint64) (T, bool) {
 	return e.val, true
 }
 
-// put stores e unless a newer version is there, first dropping old entries and then, while still over the
-// budget, arbitrary ones (map order is random): a miss only costs one
-// build, so simple eviction is enough.
+// put stores e unless a newer version is there, first dropping old entries
+// and then, while still over the budget, arbitrary ones (map order is
+// random): a miss only costs one build, so simple eviction is enough.
 func (c *tenantCache[T]) put(key string, e cached[T]) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

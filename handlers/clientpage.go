@@ -201,9 +201,10 @@ func (h *Handler) renderPortal(c echo.Context, status int, p *portal, form views
 	live := views.PortalLive(v)
 	// The plain page is the same for every visitor of a link in a language,
 	// so its live region is kept like the client list's (it holds links
-	// with the token: the key is the token's hash). Answers to a form and
-	// the OTP step, whose forms carry the visitor's CSRF token, are not.
-	if status == http.StatusOK && notice == "" && len(form.Values) == 0 && v.Mode != "otp" {
+	// with the token: the key is the token's hash). Refused forms and the
+	// OTP step, whose forms carry the visitor's CSRF token, are not; a
+	// form's notice stands outside the region.
+	if status == http.StatusOK && len(form.Values) == 0 && v.Mode != "otp" {
 		html, err := h.regions.get(c.Request().Context(), p.link.OrganisationID, "portal|"+models.HashToken(c.Param("token"))+"|"+string(p.lang),
 			func(ctx context.Context) (string, int, error) {
 				html, err := templ.ToGoHTML(ctx, live)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gorilla/securecookie"
+	"github.com/gorilla/sessions"
 )
 
 // The session cookie carries the user, the session version and flashes
@@ -19,15 +20,7 @@ func TestSessionCookieRoundTrip(t *testing.T) {
 	s.Values["sid"], s.Values["uid"], s.Values["org"], s.Values["ver"] = "abc", int64(42), int64(7), 3
 	s.AddFlash("success|Saved.")
 	s.AddFlash("error|Not | quite")
-	rec := httptest.NewRecorder()
-	if err := s.Save(req, rec); err != nil {
-		t.Fatal(err)
-	}
-
-	next := httptest.NewRequest(http.MethodGet, "/", nil)
-	for _, c := range rec.Result().Cookies() {
-		next.AddCookie(c)
-	}
+	next := withSavedCookie(t, s, req)
 	got, err := store.Get(next, sessionName)
 	if err != nil || got.IsNew {
 		t.Fatalf("cookie not read back: new=%v err=%v", got.IsNew, err)
@@ -54,6 +47,16 @@ func TestSessionCookieFromGobStillReads(t *testing.T) {
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
 	s, _ := old.Get(req, sessionName)
 	s.Values["uid"], s.Values["ver"] = int64(42), 3
+	got, err := newSessionStore(secret, false).Get(withSavedCookie(t, s, req), sessionName)
+	if err != nil || got.Values["uid"] != int64(42) || got.Values["ver"] != 3 {
+		t.Fatalf("gob cookie read as %#v (%v)", got.Values, err)
+	}
+}
+
+// withSavedCookie saves s as a response to req and returns the next request,
+// carrying the cookie the browser would send back.
+func withSavedCookie(t *testing.T, s *sessions.Session, req *http.Request) *http.Request {
+	t.Helper()
 	rec := httptest.NewRecorder()
 	if err := s.Save(req, rec); err != nil {
 		t.Fatal(err)
@@ -62,8 +65,5 @@ func TestSessionCookieFromGobStillReads(t *testing.T) {
 	for _, c := range rec.Result().Cookies() {
 		next.AddCookie(c)
 	}
-	got, err := newSessionStore(secret, false).Get(next, sessionName)
-	if err != nil || got.Values["uid"] != int64(42) || got.Values["ver"] != 3 {
-		t.Fatalf("gob cookie read as %#v (%v)", got.Values, err)
-	}
+	return next
 }

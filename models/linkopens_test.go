@@ -13,15 +13,7 @@ import (
 // is known both before and after the write.
 func TestLinkOpensAreBatched(t *testing.T) {
 	ctx := context.Background()
-	store, org, owner := mustStore(t)
-	c, err := store.CreateClient(ctx, org.ID, owner, models.ClientInput{Name: "Acme"}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	link, token, err := store.CreateLink(ctx, org.ID, c.ID, owner, models.DefaultLinkLifetime)
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, org, c, link, token := mustLink(t)
 	read := func() models.Link {
 		t.Helper()
 		l, err := store.OpenLink(ctx, token)
@@ -66,15 +58,7 @@ func TestLinkOpensAreBatched(t *testing.T) {
 // adds its count but never moves the last visit back.
 func TestLinkOpensNeverMoveTheLastVisitBack(t *testing.T) {
 	ctx := context.Background()
-	store, org, owner := mustStore(t)
-	c, err := store.CreateClient(ctx, org.ID, owner, models.ClientInput{Name: "Acme"}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	link, token, err := store.CreateLink(ctx, org.ID, c.ID, owner, models.DefaultLinkLifetime)
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, _, _, link, token := mustLink(t)
 	later := time.Now().UTC().Add(time.Hour).Truncate(time.Second)
 	store.Now = func() time.Time { return later }
 	store.CountOpen(link)
@@ -93,4 +77,20 @@ func TestLinkOpensNeverMoveTheLastVisitBack(t *testing.T) {
 	if l.Opens != 2 || l.LastOpenedAt == nil || !l.LastOpenedAt.Equal(later) {
 		t.Fatalf("after an older batch: %d visits, last %v, want 2 and %v", l.Opens, l.LastOpenedAt, later)
 	}
+}
+
+// mustLink makes a store with one client and a link to its shared page.
+func mustLink(t *testing.T) (*models.Store, models.Organisation, models.Client, models.Link, string) {
+	t.Helper()
+	ctx := context.Background()
+	store, org, owner := mustStore(t)
+	c, err := store.CreateClient(ctx, org.ID, owner, models.ClientInput{Name: "Acme"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, token, err := store.CreateLink(ctx, org.ID, c.ID, owner, models.DefaultLinkLifetime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store, org, c, link, token
 }
