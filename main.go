@@ -116,6 +116,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	stopBackground() // after the HTTP server has drained
 	wg.Wait()
+	onboard.Wait() // calls to Sinch that outlived their request record their outcome
 	return err
 }
 

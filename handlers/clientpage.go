@@ -315,6 +315,9 @@ func (h *Handler) portalOTPStep(c echo.Context, field string, limit *windowLimit
 	}
 	err = call(p, value)
 	h.clientAudit(c, p, action)
+	if errors.Is(err, onboarding.ErrInProgress) {
+		return h.renderPortal(c, http.StatusAccepted, p, views.Form{}, views.T(p.lang, "ok.working"))
+	}
 	if err != nil {
 		return refuse(portalStatus(err), h.portalError(p, err))
 	}

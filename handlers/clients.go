@@ -191,12 +191,19 @@ func (h *Handler) submitAndRender(c echo.Context, cl models.Client, f clientForm
 		h.flash(c, "info", "This client was already submitted.")
 		return redirect(c, clientURL(cl.ID))
 	}
+	if errors.Is(err, onboarding.ErrInProgress) {
+		h.flash(c, "info", "Submitting to Sinch — this page updates by itself when Sinch answers.")
+		return redirect(c, clientURL(cl.ID))
+	}
 	if err != nil {
 		return err
 	}
-	if out.AccountStage == models.AccountQueued {
+	switch {
+	case out.ParkedReason != "":
+		h.flash(c, "warning", out.ParkedReason+" The submission is kept and sent as soon as the Sinch connection works.")
+	case out.AccountStage == models.AccountQueued:
 		h.flash(c, "warning", "Sinch could not be reached. The submission is queued and will be retried automatically; nothing needs to be typed again.")
-	} else {
+	default:
 		h.flash(c, "success", "Submitted to Sinch.")
 	}
 	return redirect(c, clientURL(cl.ID))
@@ -275,6 +282,10 @@ func (h *Handler) createComment(c echo.Context) error {
 	err = h.onboard.Comment(c.Request().Context(), u.OrganisationID, cl.ID, 0, text, u.Name)
 	if v, ok := models.AsValidation(err); ok {
 		return h.renderClient(c, http.StatusUnprocessableEntity, cl, views.Form{Values: map[string]string{"comment": text}, Errors: v}, nil)
+	}
+	if errors.Is(err, onboarding.ErrInProgress) {
+		h.flash(c, "info", "Sending the comment to Sinch — it appears on the timeline when Sinch has it.")
+		return redirect(c, clientURL(cl.ID))
 	}
 	if errors.Is(err, onboarding.ErrUnavailable) {
 		return h.renderClient(c, http.StatusServiceUnavailable, cl,

@@ -239,13 +239,13 @@ func TestSubmitQueuedOn503ThenOneAccount(t *testing.T) {
 			b.mustSignup("Acme", "ana@acme.test")
 			path := b.mustCreateClient(clientValues(projectA, "123456789"), "draft")
 			// The webhook is registered first; the fault then hits the create.
-			if err := app.svc.EnsureWebhook(t.Context(), 1, projectA); err != nil {
+			if _, err := app.svc.EnsureWebhook(t.Context(), 1, projectA); err != nil {
 				t.Fatal(err)
 			}
 			app.sb.SetFaults(tc.faults)
 			expectStatus(t, b.post(path+"/submit", url.Values{}), http.StatusSeeOther)
 			page := b.get(path)
-			if got := page.text("[data-testid=client-stage]"); got != "Queued" {
+			if got := page.text("[data-testid=client-stage]"); got != "Submitting to Sinch" {
 				t.Fatalf("stage after a failed submit = %q", got)
 			}
 			if page.text("[data-testid=queued]") == "" || !strings.Contains(page.doc.Find("[data-testid=flash]").Text(), "retried automatically") {

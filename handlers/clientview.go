@@ -54,12 +54,13 @@ func (h *Handler) renderClient(c echo.Context, status int, cl models.Client, com
 		CanEdit: canAct && cl.Editable(), CanSubmit: canAct && cl.Editable(), CanDelete: canAct && cl.AccountStage == models.AccountDraft,
 		CanAddSender: canAct && cl.AccountStage == models.AccountOnboarded, CanComment: canAct && !cl.Editable() || canAct && cl.AccountStage == models.AccountRejected,
 		CanAct: canAct, CommentForm: comment, Details: clientDetails(cl)}
-	if v.Queued {
-		v.QueueNote = "Queued: " + cl.LastError + " wabadesk retries automatically"
-		if cl.NextAttemptAt != nil {
-			v.QueueNote += "; next attempt at " + cl.NextAttemptAt.Format("15:04:05")
-		}
-		v.QueueNote += ". Nothing needs to be typed again."
+	v.QueueNote, v.ParkedNote = queueNotes(cl)
+	calls, err := h.store.PendingCalls(ctx, u.OrganisationID, cl.ID)
+	if err != nil {
+		return err
+	}
+	for _, pc := range calls {
+		v.InProgress = append(v.InProgress, pc.Label()+" (since "+pc.StartedAt.Format("15:04:05")+") — this page updates by itself.")
 	}
 	for _, msg := range cl.FieldErrors() {
 		v.SinchErrors = append(v.SinchErrors, msg)
@@ -185,4 +186,24 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// queueNotes say where a submission stands while it is queued, and why
+// background work is paused when it is parked.
+func queueNotes(cl models.Client) (queued, parked string) {
+	if cl.ParkedReason != "" {
+		parked = "Background work is paused: " + cl.ParkedReason + " wabadesk tries again every 30 minutes, and at once when the Sinch connection is saved in Settings."
+	}
+	switch {
+	case cl.AccountStage != models.AccountQueued || parked != "":
+	case cl.LastError == "":
+		queued = "Submitting to Sinch — this page updates by itself when Sinch answers."
+	default:
+		queued = "Queued: " + cl.LastError + " wabadesk retries automatically"
+		if cl.NextAttemptAt != nil {
+			queued += "; next attempt at " + cl.NextAttemptAt.Format("15:04:05")
+		}
+		queued += ". Nothing needs to be typed again."
+	}
+	return queued, parked
 }

@@ -116,6 +116,10 @@ func (h *Handler) afterSenderSave(c echo.Context, cl models.Client, snd models.S
 	if v, ok := models.AsValidation(err); ok {
 		return h.renderSenderForm(c, http.StatusUnprocessableEntity, cl, &out, formOf(&f.SenderInput, v))
 	}
+	if errors.Is(err, onboarding.ErrInProgress) {
+		h.flash(c, "info", "Submitting the sender to Sinch — this page updates by itself when Sinch answers.")
+		return redirect(c, clientURL(cl.ID))
+	}
 	if err != nil {
 		return err
 	}
@@ -167,6 +171,10 @@ func (h *Handler) senderAction(c echo.Context, run func(u *models.User, cl model
 	}
 	if errors.Is(err, onboarding.ErrUnavailable) {
 		h.flash(c, "error", onboarding.Plain(err))
+		return redirect(c, clientURL(cl.ID))
+	}
+	if errors.Is(err, onboarding.ErrInProgress) {
+		h.flash(c, "info", "Still waiting for Sinch — this page updates by itself when it answers.")
 		return redirect(c, clientURL(cl.ID))
 	}
 	if errors.Is(err, models.ErrConflict) {

@@ -14,7 +14,7 @@ import (
 // its WhatsApp account, and where its onboarding stands.
 type Client struct {
 	ID             int64        `gorm:"primaryKey"`
-	OrganisationID int64        `gorm:"not null;index:idx_clients_org_search,priority:1;index:idx_clients_org_stage,priority:1;index:idx_clients_org_change,priority:1;uniqueIndex:idx_clients_org_project,priority:1,where:project_id <> '';uniqueIndex:idx_clients_org_bm,priority:1,where:business_manager_id <> ''"`
+	OrganisationID int64        `gorm:"not null;index:,composite:org_due,priority:1;index:idx_clients_org_search,priority:1;index:idx_clients_org_stage,priority:1;index:idx_clients_org_change,priority:1;uniqueIndex:idx_clients_org_project,priority:1,where:project_id <> '';uniqueIndex:idx_clients_org_bm,priority:1,where:business_manager_id <> ''"`
 	Organisation   Organisation `gorm:"constraint:OnDelete:CASCADE"`
 	ClientInput
 
@@ -60,16 +60,25 @@ type ClientInput struct {
 	MetaLocalStorage     string `gorm:"size:4;not null;default:''" form:"meta_local_storage"`
 }
 
-// Outbox is the bookkeeping of a submission to Sinch that could not finish
-// yet: the worker retries it at NextAttemptAt, checking first whether an
-// earlier attempt reached Sinch when OutcomeUnknown.
+// Outbox is the background engine's bookkeeping of a row: a submission to
+// Sinch recorded before it is made (the stage says "Submitting to Sinch")
+// and retried at NextAttemptAt until its outcome is recorded, checking
+// first whether an earlier attempt reached Sinch when OutcomeUnknown; and
+// when the row is next re-read from Sinch.
 type Outbox struct {
 	SubmitAttempts int        `gorm:"not null;default:0"`
 	NextAttemptAt  *time.Time `gorm:"index"`
 	OutcomeUnknown bool       `gorm:"not null;default:false"`
 	LastError      string     `gorm:"size:500"`
 	// NextSyncAt is when the worker next re-reads this from Sinch.
-	NextSyncAt *time.Time `gorm:"index"`
+	NextSyncAt *time.Time `gorm:"index;index:,composite:org_due,priority:2"`
+	// SyncPriority orders due work: user actions, then reads a webhook
+	// asked for, then routine polls (PriorityAction...PriorityPoll).
+	SyncPriority int `gorm:"not null;default:2"`
+	// ParkedReason says why background work on the row cannot progress
+	// (credentials refused, project unknown at Sinch...). Parked work is
+	// tried again rarely, and at once when the Sinch settings change.
+	ParkedReason string `gorm:"size:300;not null;default:'';index:,composite:parked,where:parked_reason <> ''"`
 	// LeaseOwner and LeaseUntil claim the row for one worker, so two
 	// processes on one database never work on it at once.
 	LeaseOwner string `gorm:"size:64"`
@@ -175,9 +184,12 @@ func decodeErrors(s string) map[string]string {
 }
 
 // Editable reports whether staff may change what is sent to Sinch: before
-// submission, or after a rejection (Sinch accepts updates only then).
+// submission, after a rejection (Sinch accepts updates only then), or while
+// a submission waits for a retry that no attempt may have reached Sinch for
+// (once one may have, the data must stay what Sinch may have received).
 func (c Client) Editable() bool {
-	return c.AccountStage == AccountDraft || c.AccountStage == AccountRejected || c.AccountStage == AccountQueued
+	return c.AccountStage == AccountDraft || c.AccountStage == AccountRejected ||
+		c.AccountStage == AccountQueued && !c.OutcomeUnknown
 }
 
 // checkUnique reports a project or Business Manager already used by another
@@ -200,11 +212,18 @@ func checkUnique(tx *gorm.DB, tenantID, selfID int64, in ClientInput, v Validati
 
 // CreateClient stores a new client as a draft. With forSubmit the input is
 // checked against what Sinch requires, so a client about to be submitted is
-// not saved half-done.
+// not saved half-done, and it is stored as submitting (queued for Sinch).
 func (s *Store) CreateClient(ctx context.Context, tenantID int64, actor User, in ClientInput, forSubmit bool) (Client, error) {
 	v := in.Validate(forSubmit)
 	now := s.now()
 	c := Client{OrganisationID: tenantID, ClientInput: in, AccountStage: AccountDraft, Stage: StageDraft, StageSince: now, LastChangeAt: now}
+	title := "Client created as a draft"
+	if forSubmit {
+		// The submission is recorded with the client, so it is never lost:
+		// if nothing else sends it, the worker does.
+		c.AccountStage, c.Stage, title = AccountQueued, StageQueued, "Client created"
+		c.NextAttemptAt, c.NextSyncAt, c.SyncPriority = &now, &now, PriorityAction
+	}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := checkUnique(tx, tenantID, 0, in, v); err != nil {
 			return err
@@ -215,7 +234,7 @@ func (s *Store) CreateClient(ctx context.Context, tenantID int64, actor User, in
 		if err := tx.Create(&c).Error; err != nil {
 			return err
 		}
-		return addEvent(tx, Event{OrganisationID: tenantID, ClientID: c.ID, At: now, Source: SourceStaff, Actor: actor.Name, Title: "Client created as a draft"})
+		return addEvent(tx, Event{OrganisationID: tenantID, ClientID: c.ID, At: now, Source: SourceStaff, Actor: actor.Name, Title: title})
 	})
 	s.notify(tenantID, c.ID, err)
 	return c, wrap(err, "create client")

@@ -20,10 +20,11 @@ var DefaultStuckAfter = map[Stage]time.Duration{
 	StageSenderProblem: 0,
 }
 
-// NeedsAttention reports whether c has waited too long in its stage.
+// NeedsAttention reports whether c has waited too long in its stage, or
+// its background work is parked.
 func (s *Store) NeedsAttention(c Client) bool {
 	d, ok := s.StuckAfter[c.Stage]
-	return ok && !c.StageSince.After(s.now().Add(-d))
+	return ok && !c.StageSince.After(s.now().Add(-d)) || c.ParkedReason != ""
 }
 
 // ClientFilter is what the client list asks for.
@@ -73,7 +74,7 @@ func (s *Store) Clients(ctx context.Context, tenantID int64, f ClientFilter) (Cl
 		q = q.Where("stage = ?", f.Stage)
 	}
 	if f.Attention {
-		attention := s.attentionClause()
+		attention := s.attentionFilter()
 		q = q.Where(attention.sql, attention.args...)
 	}
 	switch query := strings.TrimSpace(f.Query); { // the counts above already hold these totals
@@ -125,9 +126,10 @@ func (s *Store) countAttention(ctx context.Context, tenantID int64) (int64, erro
 			args = append(args, tenantID, st, s.now().Add(-d))
 		}
 	}
-	if len(parts) == 0 {
-		return 0, nil
-	}
+	// Parked clients not already counted by their stage (few; a partial index).
+	stuck := s.attentionClause()
+	parts = append(parts, "(SELECT COUNT(*) FROM clients WHERE organisation_id = ? AND parked_reason <> '' AND NOT "+stuck.sql+")")
+	args = append(append(args, tenantID), stuck.args...)
 	var n int64
 	err := s.db.WithContext(ctx).Raw("SELECT "+strings.Join(parts, " + "), args...).Scan(&n).Error
 	return n, wrap(err, "count clients needing attention")
@@ -147,6 +149,13 @@ func (s *Store) attentionClause() sqlClause {
 		return sqlClause{"1 = 0", nil}
 	}
 	return sqlClause{"(" + strings.Join(parts, " OR ") + ")", args}
+}
+
+// attentionFilter is what the "needs attention" filter selects: stuck in
+// a stage, or parked.
+func (s *Store) attentionFilter() sqlClause {
+	c := s.attentionClause()
+	return sqlClause{"(" + c.sql + " OR parked_reason <> '')", c.args}
 }
 
 // likeContains is a LIKE pattern matching s literally anywhere: a typed "%"

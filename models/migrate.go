@@ -21,6 +21,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		&SinchSettings{},
 		&AuditEntry{},
 		&Logo{},
+		&PendingCall{},
 	)
 	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)

@@ -31,6 +31,9 @@ type Sender struct {
 	ErrorCode   string `gorm:"size:80"`
 	Reason      string `gorm:"size:2000"`
 	SinchErrors string `gorm:"size:4000"`
+	// PreviousStage is the stage a resubmission started from, restored
+	// when Sinch refuses it.
+	PreviousStage SenderStage `gorm:"size:20;not null;default:''"`
 	// OTP bookkeeping, for limits and for the client page.
 	OTPMethod      string `gorm:"size:8"`
 	OTPRequestedAt *time.Time

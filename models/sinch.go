@@ -142,7 +142,15 @@ func (s *Store) SaveSinchSettings(ctx context.Context, tenantID int64, in SinchI
 	}
 	next.Version++
 	next.UpdatedBy, next.UpdatedAt = by, s.now()
-	err = s.db.WithContext(ctx).Save(&next).Error
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Save(&next).Error; err != nil {
+			return err
+		}
+		// What the old settings refused (credentials, access) may work now:
+		// parked background work is due again at once.
+		return tx.Model(&Client{}).Where("organisation_id = ? AND parked_reason <> ''", tenantID).
+			Updates(map[string]any{"parked_reason": "", "next_sync_at": s.now(), "sync_priority": PriorityAction}).Error
+	})
 	s.notify(tenantID, 0, err)
 	return next, wrap(err, "save sinch settings")
 }

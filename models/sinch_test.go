@@ -85,7 +85,11 @@ func TestSinchSecretIsSealedAtRest(t *testing.T) {
 	if store.DB().Dialector.Name() == "sqlite" {
 		var files []struct{ File string }
 		store.DB().Raw("PRAGMA database_list").Scan(&files)
-		store.DB().Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		// Raw+Scan, not Exec: the pragma returns a row, and an Exec leaves
+		// its cached statement unfinished, which fails a later COMMIT on
+		// that connection ("SQL statements in progress").
+		var checkpoint []struct{ Busy, Log, Checkpointed int }
+		store.DB().Raw("PRAGMA wal_checkpoint(TRUNCATE)").Scan(&checkpoint)
 		for _, f := range files {
 			for _, name := range []string{f.File, f.File + "-wal"} {
 				b, _ := os.ReadFile(name)

@@ -7,7 +7,7 @@ type AccountStage string
 // Account stages, in journey order.
 const (
 	AccountDraft       AccountStage = "draft"        // staff still typing; nothing sent
-	AccountQueued      AccountStage = "queued"       // submit failed transiently; retried in the background
+	AccountQueued      AccountStage = "queued"       // submission recorded: being sent, or retried in the background
 	AccountPreparing   AccountStage = "preparing"    // Sinch IN_PROGRESS: preparing the request at Meta
 	AccountPendingMeta AccountStage = "pending_meta" // PENDING_FACEBOOK_VERIFICATION: the client must approve at Meta
 	AccountOnboarded   AccountStage = "onboarded"    // ONBOARDED: the WABA exists
@@ -83,7 +83,7 @@ func journeyStage(a AccountStage, s SenderStage) Stage {
 // Label is the stage as staff read it.
 func (s Stage) Label() string {
 	return map[Stage]string{
-		StageDraft: "Draft", StageQueued: "Queued", StagePreparing: "Sinch preparing",
+		StageDraft: "Draft", StageQueued: "Submitting to Sinch", StagePreparing: "Sinch preparing",
 		StageMetaApproval: "Waiting for Meta approval", StageRejected: "Rejected",
 		StageOnboarded: "Onboarded", StageSenderReview: "Sender in review",
 		StageVerification: "Phone verification", StageSenderProblem: "Sender needs fixing",
@@ -124,7 +124,7 @@ func (s Stage) WaitingOn() string {
 // Label is the account stage as staff read it.
 func (a AccountStage) Label() string {
 	return map[AccountStage]string{
-		AccountDraft: "Draft", AccountQueued: "Queued for Sinch", AccountPreparing: "Sinch preparing",
+		AccountDraft: "Draft", AccountQueued: "Submitting to Sinch", AccountPreparing: "Sinch preparing",
 		AccountPendingMeta: "Waiting for Meta approval", AccountOnboarded: "Onboarded", AccountRejected: "Rejected",
 	}[a]
 }
@@ -132,7 +132,7 @@ func (a AccountStage) Label() string {
 // Label is the sender stage as staff read it.
 func (s SenderStage) Label() string {
 	return map[SenderStage]string{
-		SenderNone: "No sender yet", SenderDraft: "Draft", SenderQueued: "Queued for Sinch",
+		SenderNone: "No sender yet", SenderDraft: "Draft", SenderQueued: "Submitting to Sinch",
 		SenderReview: "In review", SenderVerification: "Phone verification", SenderActive: "Active",
 		SenderRejected: "Rejected", SenderError: "Error", SenderInactive: "Inactive", SenderDeleted: "Deleted",
 	}[s]

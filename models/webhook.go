@@ -27,6 +27,9 @@ type ProjectHook struct {
 	// polling covers the project meanwhile.
 	Problem   string `gorm:"size:500;not null;default:''"`
 	CheckedAt *time.Time
+	// MissedAt is when a poll last found a change no callback had told of:
+	// until an hour later the project is polled as if it had no webhook.
+	MissedAt *time.Time
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -132,4 +135,23 @@ func (s *Store) Hooks(ctx context.Context, tenantID int64) ([]ProjectHook, error
 	var out []ProjectHook
 	err := s.db.WithContext(ctx).Where("organisation_id = ?", tenantID).Order("project_id").Find(&out).Error
 	return out, wrap(err, "hooks")
+}
+
+// HookMissTrust is how long a missed callback makes polling distrust a
+// project's webhook.
+const HookMissTrust = time.Hour
+
+// Working reports whether Sinch's callbacks for the project can be relied
+// on at now: registered at the wanted target, and none missed lately.
+func (h ProjectHook) Working(want string, now time.Time) bool {
+	return h.WebhookID != "" && h.Problem == "" && h.Target == want &&
+		(h.MissedAt == nil || now.Sub(*h.MissedAt) > HookMissTrust)
+}
+
+// MarkHookMissed records that a poll found a change the project's webhook
+// did not report.
+func (s *Store) MarkHookMissed(ctx context.Context, tenantID int64, projectID string) error {
+	err := s.db.WithContext(ctx).Model(&ProjectHook{}).Where("organisation_id = ? AND project_id = ?", tenantID, projectID).
+		Update("missed_at", s.now()).Error
+	return wrap(err, "mark hook missed")
 }

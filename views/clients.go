@@ -68,6 +68,8 @@ type ClientView struct {
 	Reason       string
 	Queued       bool
 	QueueNote    string
+	ParkedNote   string   // background work paused, and why
+	InProgress   []string // calls to Sinch under way
 	SinchErrors  []string
 	Draft        bool
 	Events       []EventRow

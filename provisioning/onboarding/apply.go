@@ -124,21 +124,42 @@ func applySender(s *models.Sender, snd *provisioning.Sender) []models.Event {
 	return []models.Event{e}
 }
 
-// nextSync is the adaptive polling schedule: soon after a change, then
-// backing off as the wait grows (a client may take days to approve at Meta),
-// capped so no client is ever forgotten.
-func nextSync(c models.Client, now time.Time) *time.Time {
+// nextSync is the polling schedule. Without working webhooks it adapts:
+// soon after a change, then a tenth of the time spent in the stage (a
+// client may take days to approve at Meta), at most every 15 minutes, or
+// hourly once nothing is expected. With working webhooks Sinch reports
+// every change, so polls only guard against a lost callback: every
+// transitionPoll for a little while in a stage Sinch leaves by itself,
+// then the polling budget: one hour per Sinch call a poll makes (calls),
+// which is at most one call per client per hour.
+func nextSync(c models.Client, now time.Time, hooked bool, calls int) *time.Time {
 	if c.Stage == models.StageDraft {
 		return nil
 	}
-	wait := now.Sub(c.StageSince) / 10
-	wait = max(wait, 3*time.Second)
+	inStage := now.Sub(c.StageSince)
+	if hooked {
+		if movesBySelf[c.Stage] && inStage < transitionWindow {
+			return ptr(now.Add(transitionPoll))
+		}
+		return ptr(now.Add(time.Duration(max(calls, 1)) * time.Hour))
+	}
+	wait := max(inStage/10, 3*time.Second)
 	limit := 15 * time.Minute
 	if c.Stage == models.StageActive || c.Stage == models.StageRejected || c.Stage == models.StageOnboarded {
-		limit = time.Hour // nothing expected soon; webhooks carry the rest
+		limit = time.Hour // nothing expected soon
 	}
 	return ptr(now.Add(min(wait, limit)))
 }
+
+// movesBySelf are the stages Sinch (or Meta's review) ends within minutes
+// without anyone acting.
+var movesBySelf = map[models.Stage]bool{models.StageQueued: true, models.StagePreparing: true, models.StageSenderReview: true}
+
+// The polling around an expected transition, with working webhooks.
+const (
+	transitionWindow = 3 * time.Minute
+	transitionPoll   = time.Minute
+)
 
 // syncSoon is the first re-read after an action.
 const syncSoon = 2 * time.Second

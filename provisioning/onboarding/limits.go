@@ -1,7 +1,6 @@
 package onboarding
 
 import (
-	"context"
 	"sync"
 	"time"
 
@@ -10,51 +9,81 @@ import (
 	"wabadesk/provisioning"
 )
 
-// perTenantConcurrency caps how many of one organisation's clients a
-// process syncs at once, so one big reseller cannot starve the others.
-const perTenantConcurrency = 2
-
 // tenantLimits keeps each organisation's rate limiter, running count and
 // 429 pause: Sinch rate-limits per account, so a 429 for one client means
-// "slow down" for every client of that organisation.
+// "slow down" for every client of that organisation, and one organisation
+// at its limits must never hold up another.
 type tenantLimits struct {
 	mu      sync.Mutex
 	limit   map[int64]*rate.Limiter
 	running map[int64]int
-	paused  map[int64]time.Time
+	pause   map[int64]time.Time
 }
 
-// acquire reserves a slot for tenantID, or reports false when the tenant
-// is at its concurrency cap or paused after a 429.
-func (t *tenantLimits) acquire(tenantID int64, now time.Time) bool {
+func (t *tenantLimits) init() {
+	if t.running == nil {
+		t.limit, t.running, t.pause = map[int64]*rate.Limiter{}, map[int64]int{}, map[int64]time.Time{}
+	}
+}
+
+// ready reports whether the tenant may start another sync now: under its
+// concurrency cap and not paused after a 429.
+func (t *tenantLimits) ready(tenantID int64, now time.Time, concurrency int) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.running == nil {
-		t.limit, t.running, t.paused = map[int64]*rate.Limiter{}, map[int64]int{}, map[int64]time.Time{}
-	}
-	if now.Before(t.paused[tenantID]) || t.running[tenantID] >= perTenantConcurrency {
-		return false
-	}
-	t.running[tenantID]++
-	return true
+	t.init()
+	return !now.Before(t.pause[tenantID]) && t.running[tenantID] < concurrency
 }
 
-func (t *tenantLimits) release(tenantID int64) {
+// allow takes one of the tenant's rate tokens, or reports false (the
+// dispatcher tries again shortly, serving other tenants meanwhile).
+func (t *tenantLimits) allow(tenantID int64, perSecond float64) bool {
 	t.mu.Lock()
-	t.running[tenantID]--
-	t.mu.Unlock()
-}
-
-// wait blocks until the tenant's rate allows another sync.
-func (t *tenantLimits) wait(ctx context.Context, tenantID int64, perSecond float64) error {
-	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.init()
 	l := t.limit[tenantID]
 	if l == nil {
 		l = rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond)))
 		t.limit[tenantID] = l
 	}
+	return l.Allow()
+}
+
+func (t *tenantLimits) start(tenantID int64) {
+	t.mu.Lock()
+	t.init()
+	t.running[tenantID]++
 	t.mu.Unlock()
-	return l.Wait(ctx)
+}
+
+func (t *tenantLimits) done(tenantID int64) {
+	t.mu.Lock()
+	t.running[tenantID]--
+	t.mu.Unlock()
+}
+
+// paused reports whether the tenant is paused after a 429 at now.
+func (t *tenantLimits) paused(tenantID int64, now time.Time) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.init()
+	return now.Before(t.pause[tenantID])
+}
+
+// pausedUntil is when the tenant's 429 pause ends (zero when none).
+func (t *tenantLimits) pausedUntil(tenantID int64) time.Time {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.init()
+	return t.pause[tenantID]
+}
+
+// runningOf is how many of the tenant's syncs run in this process.
+func (t *tenantLimits) runningOf(tenantID int64) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.init()
+	return t.running[tenantID]
 }
 
 // pauseOn429 stops syncing the tenant for Retry-After (or backoff) when
@@ -65,12 +94,12 @@ func (t *tenantLimits) pauseOn429(tenantID int64, err error, now time.Time, back
 	}
 	wait := backoff
 	if ra, ok := provisioning.RetryAfter(err); ok {
-		wait = max(wait, ra)
+		wait = ra
 	}
 	t.mu.Lock()
-	if t.paused == nil {
-		t.paused = map[int64]time.Time{}
+	defer t.mu.Unlock()
+	t.init()
+	if until := now.Add(wait); until.After(t.pause[tenantID]) {
+		t.pause[tenantID] = until
 	}
-	t.paused[tenantID] = now.Add(wait)
-	t.mu.Unlock()
 }

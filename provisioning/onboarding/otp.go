@@ -40,20 +40,24 @@ func (s *Service) RequestOTP(ctx context.Context, tenantID, clientID, senderID i
 				Msg: fmt.Sprintf("A code was sent moments ago. Wait %d seconds before asking for another.", secs)}
 		}
 	}
-	reg, err := conn.Client.RegisterSender(ctx, c.ProjectID, snd.SinchID, provisioning.RegistrationMethod(method))
-	if provisioning.StatusCode(err) == 429 {
-		return snd, &OTPError{Field: "method", Kind: OTPRateLimited, Msg: Plain(err)}
-	}
-	if err != nil {
-		return snd, actionError(err, "method")
-	}
-	return s.store.ChangeSender(ctx, tenantID, snd.ID, func(m *models.Sender) ([]models.Event, error) {
-		m.OTPMethod, m.OTPRequestedAt, m.OTPFailures = method, ptr(s.now()), 0
-		title := "Verification code requested by " + methodLabel(method)
-		if !reg.VerificationCodeSent {
-			title = "Sinch reports the number is already registered; no code was sent"
+	call := models.PendingCall{OrganisationID: tenantID, ClientID: clientID, SenderID: &snd.ID, Kind: models.CallRequestOTP,
+		Detail: method, Actor: actor, Source: source}
+	return oneShot(s, ctx, call, snd, func(ctx context.Context) (models.Sender, error) {
+		reg, err := conn.Client.RegisterSender(ctx, c.ProjectID, snd.SinchID, provisioning.RegistrationMethod(method))
+		if provisioning.StatusCode(err) == 429 {
+			return snd, &OTPError{Field: "method", Kind: OTPRateLimited, Msg: Plain(err)}
 		}
-		return []models.Event{{Source: source, Actor: actor, Title: title}}, nil
+		if err != nil {
+			return snd, actionError(err, "method")
+		}
+		return s.store.ChangeSender(ctx, tenantID, snd.ID, func(m *models.Sender) ([]models.Event, error) {
+			m.OTPMethod, m.OTPRequestedAt, m.OTPFailures = method, ptr(s.now()), 0
+			title := "Verification code requested by " + methodLabel(method)
+			if !reg.VerificationCodeSent {
+				title = "Sinch reports the number is already registered; no code was sent"
+			}
+			return []models.Event{{Source: source, Actor: actor, Title: title}}, nil
+		})
 	})
 }
 
@@ -72,7 +76,16 @@ func (s *Service) VerifyOTP(ctx context.Context, tenantID, clientID, senderID in
 	case snd.OTPFailures >= MaxWrongCodes:
 		return snd, otpError("code", OTPTooManyWrong)
 	}
-	err = conn.Client.VerifySender(ctx, c.ProjectID, snd.SinchID, code)
+	call := models.PendingCall{OrganisationID: tenantID, ClientID: clientID, SenderID: &snd.ID, Kind: models.CallVerifyOTP,
+		Actor: actor, Source: source}
+	return oneShot(s, ctx, call, snd, func(ctx context.Context) (models.Sender, error) {
+		return s.verify(ctx, tenantID, c, snd, conn, code, actor, source)
+	})
+}
+
+// verify makes the one verify call and records its outcome.
+func (s *Service) verify(ctx context.Context, tenantID int64, c models.Client, snd models.Sender, conn Connection, code, actor, source string) (models.Sender, error) {
+	err := conn.Client.VerifySender(ctx, c.ProjectID, snd.SinchID, code)
 	if provisioning.HasCode(err, "wrong_otp") {
 		out, serr := s.store.ChangeSender(ctx, tenantID, snd.ID, func(m *models.Sender) ([]models.Event, error) {
 			m.OTPFailures++
@@ -102,7 +115,7 @@ func (s *Service) VerifyOTP(ctx context.Context, tenantID, clientID, senderID in
 	if err != nil {
 		return out, err
 	}
-	return out, s.schedule(ctx, tenantID, clientID, ptr(s.now().Add(syncSoon)))
+	return out, s.schedule(ctx, tenantID, c.ID, ptr(s.now().Add(syncSoon)), false, 1)
 }
 
 func methodLabel(m string) string {
@@ -128,6 +141,18 @@ func (s *Service) Comment(ctx context.Context, tenantID, clientID int64, senderI
 	if c.AccountStage == models.AccountDraft || c.AccountStage == models.AccountQueued {
 		return models.ValidationError{"comment": "Comments go to Sinch, so submit the client first."}
 	}
+	call := models.PendingCall{OrganisationID: tenantID, ClientID: clientID, Kind: models.CallComment, Detail: text, Actor: actor}
+	if senderID != 0 {
+		call.SenderID = &senderID
+	}
+	_, err = oneShot(s, ctx, call, struct{}{}, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, s.postComment(ctx, tenantID, c, senderID, text, actor)
+	})
+	return err
+}
+
+// postComment makes the one comment call and records it.
+func (s *Service) postComment(ctx context.Context, tenantID int64, c models.Client, senderID int64, text, actor string) error {
 	conn, err := s.connect(ctx, tenantID)
 	if err != nil {
 		return err
@@ -137,7 +162,7 @@ func (s *Service) Comment(ctx context.Context, tenantID, clientID int64, senderI
 		comment *provisioning.Comment
 	)
 	if senderID != 0 {
-		snd, err := s.store.SenderByID(ctx, tenantID, clientID, senderID)
+		snd, err := s.store.SenderByID(ctx, tenantID, c.ID, senderID)
 		if err != nil {
 			return err
 		}
@@ -148,9 +173,14 @@ func (s *Service) Comment(ctx context.Context, tenantID, clientID int64, senderI
 	} else if comment, err = conn.Client.AddAccountComment(ctx, c.ProjectID, text); err != nil {
 		return actionError(err, "comment")
 	}
-	// The same key as the COMMENT_ADDED activity Sinch lists for it, so the
-	// next sync does not show the comment twice.
+	return s.recordComment(ctx, tenantID, c.ID, sid, comment, actor)
+}
+
+// recordComment puts a comment Sinch has on the timeline, with the same key
+// as the COMMENT_ADDED activity Sinch lists for it, so the next sync does
+// not show it twice.
+func (s *Service) recordComment(ctx context.Context, tenantID, clientID int64, sid *int64, comment *provisioning.Comment, actor string) error {
 	key := activityKey(provisioning.Activity{Type: "COMMENT_ADDED", Created: comment.Created, Comment: comment.Comment}, sid)
 	return s.store.AddEvent(ctx, tenantID, models.Event{ClientID: clientID, SenderID: sid, Source: models.SourceStaff,
-		Actor: actor, Title: "Comment sent to Sinch", Detail: text, DedupeKey: key})
+		Actor: actor, Title: "Comment sent to Sinch", Detail: comment.Comment, DedupeKey: key})
 }

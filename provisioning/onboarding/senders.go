@@ -11,12 +11,16 @@ import (
 )
 
 // SubmitSender sends a draft (create) or a fixed sender (update with SUBMIT)
-// to Sinch. Refusals come back as field messages; when Sinch is unreachable
-// the sender is queued for the worker.
+// to Sinch, recorded first as submitting and made detached from the
+// request. Refusals come back as field messages; when Sinch is unreachable
+// the sender stays queued for the worker; ErrInProgress as for SubmitClient.
 func (s *Service) SubmitSender(ctx context.Context, tenantID, clientID, senderID int64, actor string) (models.Sender, error) {
 	c, snd, conn, err := s.senderContext(ctx, tenantID, clientID, senderID)
 	if err != nil {
 		return snd, err
+	}
+	if snd.Stage == models.SenderQueued && snd.OutcomeUnknown {
+		return snd, ErrInProgress // an attempt may be under way; the worker finishes it
 	}
 	if !snd.Stage.Editable() || snd.Stage == models.SenderActive && snd.SinchID == "" {
 		return snd, models.ErrConflict
@@ -24,8 +28,50 @@ func (s *Service) SubmitSender(ctx context.Context, tenantID, clientID, senderID
 	if v := snd.SenderInput.Validate(); len(v) > 0 {
 		return snd, v
 	}
+	leased, err := s.store.LeaseClient(ctx, tenantID, c.ID, s.ID, leaseTTL)
+	if err != nil {
+		return snd, err
+	}
+	snd, err = s.store.ChangeSender(ctx, tenantID, snd.ID, func(m *models.Sender) ([]models.Event, error) {
+		if m.Stage != models.SenderQueued {
+			m.PreviousStage = m.Stage
+		}
+		m.Stage, m.NextAttemptAt = models.SenderQueued, ptr(s.now())
+		return nil, nil
+	})
+	if err == nil && leased && !s.tenants.paused(tenantID, s.now()) {
+		return detach(s, ctx, snd, func(ctx context.Context) (models.Sender, error) {
+			defer s.release(c.ID)
+			return s.attemptSender(ctx, tenantID, c, snd, conn, actor)
+		})
+	}
+	if leased {
+		s.release(c.ID)
+	}
+	if err == nil {
+		err = s.dueNow(ctx, tenantID, c.ID, models.PriorityAction)
+	}
+	if err != nil {
+		return snd, err
+	}
+	return snd, ErrInProgress
+}
+
+// attemptSender makes one sender submission and records its outcome; a
+// creation is marked as possibly reaching Sinch before it is sent.
+func (s *Service) attemptSender(ctx context.Context, tenantID int64, c models.Client, snd models.Sender, conn Connection, actor string) (models.Sender, error) {
+	wasUnknown := snd.OutcomeUnknown
+	if snd.SinchID == "" && !snd.OutcomeUnknown {
+		var err error
+		if snd, err = s.store.ChangeSender(ctx, tenantID, snd.ID, func(m *models.Sender) ([]models.Event, error) {
+			m.OutcomeUnknown = true
+			return nil, nil
+		}); err != nil {
+			return snd, err
+		}
+	}
 	remote, err := s.sendSender(ctx, conn, c, snd)
-	return s.afterSenderSubmit(ctx, tenantID, c, snd, remote, err, actor)
+	return s.afterSenderSubmit(ctx, tenantID, c, snd, remote, err, actor, wasUnknown)
 }
 
 func (s *Service) senderContext(ctx context.Context, tenantID, clientID, senderID int64) (models.Client, models.Sender, Connection, error) {
@@ -68,7 +114,7 @@ func nullable(v string) provisioning.Nullable[string] {
 }
 
 func (s *Service) afterSenderSubmit(ctx context.Context, tenantID int64, c models.Client, snd models.Sender,
-	remote *provisioning.Sender, err error, actor string) (models.Sender, error) {
+	remote *provisioning.Sender, err error, actor string, wasUnknown bool) (models.Sender, error) {
 	switch {
 	case err == nil:
 		out, err := s.store.ChangeSender(ctx, tenantID, snd.ID, func(m *models.Sender) ([]models.Event, error) {
@@ -78,21 +124,22 @@ func (s *Service) afterSenderSubmit(ctx context.Context, tenantID int64, c model
 			return append(ev, applySender(m, remote)...), nil
 		})
 		if err == nil {
-			err = s.schedule(ctx, tenantID, c.ID, ptr(s.now().Add(syncSoon)))
+			err = s.schedule(ctx, tenantID, c.ID, ptr(s.now().Add(syncSoon)), false, 1)
 		}
 		return out, err
 	case provisioning.IsRetryable(err) || errors.Is(err, provisioning.ErrOutcomeUnknown):
+		s.tenants.pauseOn429(tenantID, err, s.now(), s.Backoff(1))
 		out, qerr := s.store.ChangeSender(ctx, tenantID, snd.ID, func(m *models.Sender) ([]models.Event, error) {
 			m.Stage = models.SenderQueued
 			m.SubmitAttempts++
 			m.NextAttemptAt = ptr(s.now().Add(s.Backoff(m.SubmitAttempts)))
-			m.OutcomeUnknown = m.OutcomeUnknown || provisioning.IsOutcomeUnknown(err)
+			m.OutcomeUnknown = wasUnknown || provisioning.IsOutcomeUnknown(err)
 			m.LastError = Plain(err)
 			return []models.Event{{Source: models.SourceSystem, Actor: actor,
 				Title: "Sinch could not be reached; the sender is queued and retried automatically", Detail: Plain(err)}}, nil
 		})
 		if qerr == nil {
-			qerr = s.schedule(ctx, tenantID, c.ID, out.NextAttemptAt)
+			qerr = s.schedule(ctx, tenantID, c.ID, out.NextAttemptAt, false, 1)
 		}
 		return out, qerr
 	}
@@ -105,6 +152,9 @@ func (s *Service) afterSenderSubmit(ctx context.Context, tenantID int64, c model
 		m.SinchErrors, m.Outbox = string(b), models.Outbox{}
 		if m.Stage == models.SenderQueued {
 			m.Stage = models.SenderDraft
+			if m.SinchID != "" && m.PreviousStage != "" { // a refused resubmission
+				m.Stage = m.PreviousStage
+			}
 		}
 		return []models.Event{{Source: models.SourceSinch, Title: "Sinch refused the sender", Detail: Plain(err)}}, nil
 	})
@@ -115,28 +165,68 @@ func (s *Service) afterSenderSubmit(ctx context.Context, tenantID int64, c model
 }
 
 // retrySender is the worker's attempt at a queued sender. After an unknown
-// outcome it looks for a sender with the same number before creating one.
+// outcome it looks for the sender at Sinch before creating one: the same
+// number, or for a number Sinch provides, a sender none of ours has claimed
+// with the same display name.
 func (s *Service) retrySender(ctx context.Context, tenantID int64, c models.Client, snd models.Sender, conn Connection) error {
-	if snd.OutcomeUnknown && snd.SinchID == "" && snd.PhoneNumber != "" {
+	const actor = "wabadesk (automatic retry)"
+	if snd.OutcomeUnknown && snd.SinchID == "" {
 		list, err := conn.Client.ListSenders(ctx, c.ProjectID, provisioning.ListSendersParams{PageSize: 100})
 		if err != nil {
-			_, err = s.afterSenderSubmit(ctx, tenantID, c, snd, nil, err, "wabadesk (automatic retry)")
+			_, err = s.afterSenderSubmit(ctx, tenantID, c, snd, nil, err, actor, true)
 			return ignoreValidation(err)
 		}
-		for i, r := range list.Senders {
-			if r.CountryCode == snd.CountryCode && r.PhoneNumber == snd.PhoneNumber {
-				_, err = s.afterSenderSubmit(ctx, tenantID, c, snd, &list.Senders[i], nil, "wabadesk (automatic retry)")
-				return err
-			}
+		ours, err := s.store.Senders(ctx, tenantID, c.ID)
+		if err != nil {
+			return err
+		}
+		if i := matchSender(list.Senders, snd, ours); i >= 0 {
+			_, err = s.afterSenderSubmit(ctx, tenantID, c, snd, &list.Senders[i], nil, actor, true)
+			return err
 		}
 	}
-	remote, err := s.sendSender(ctx, conn, c, snd)
-	_, err = s.afterSenderSubmit(ctx, tenantID, c, snd, remote, err, "wabadesk (automatic retry)")
+	_, err := s.attemptSender(ctx, tenantID, c, snd, conn, actor)
 	return ignoreValidation(err)
+}
+
+// matchSender finds snd among Sinch's senders of the project, or -1.
+func matchSender(remote []provisioning.Sender, snd models.Sender, ours []models.Sender) int {
+	claimed := map[string]bool{}
+	for _, o := range ours {
+		claimed[o.SinchID] = o.SinchID != ""
+	}
+	for i, r := range remote {
+		switch {
+		case claimed[r.ID]:
+		case snd.PhoneNumber != "" && r.CountryCode == snd.CountryCode && r.PhoneNumber == snd.PhoneNumber:
+			return i
+		case snd.PhoneNumber == "" && r.NumberProvider == provisioning.ProviderSinch && senderName(r) == snd.DisplayName:
+			return i
+		}
+	}
+	return -1
+}
+
+func senderName(r provisioning.Sender) string {
+	if r.Changes != nil && r.Changes.Details != nil && r.Changes.Details.DisplayName != "" {
+		return r.Changes.Details.DisplayName
+	}
+	if r.Details != nil {
+		return r.Details.DisplayName
+	}
+	return ""
 }
 
 // DiscardSenderChanges drops pending (draft, rejected, failed) changes at Sinch.
 func (s *Service) DiscardSenderChanges(ctx context.Context, tenantID, clientID, senderID int64, actor string) error {
+	call := models.PendingCall{OrganisationID: tenantID, ClientID: clientID, SenderID: &senderID, Kind: models.CallDiscardSender, Actor: actor}
+	_, err := oneShot(s, ctx, call, struct{}{}, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, s.discardSender(ctx, tenantID, clientID, senderID, actor)
+	})
+	return err
+}
+
+func (s *Service) discardSender(ctx context.Context, tenantID, clientID, senderID int64, actor string) error {
 	c, snd, conn, err := s.senderContext(ctx, tenantID, clientID, senderID)
 	if err != nil {
 		return err
@@ -158,12 +248,24 @@ func (s *Service) DiscardSenderChanges(ctx context.Context, tenantID, clientID, 
 // DeleteSender removes a sender: a local draft at once, a Sinch sender is
 // marked for removal (it keeps working for 30 days).
 func (s *Service) DeleteSender(ctx context.Context, tenantID, clientID, senderID int64, actor string) error {
+	call := models.PendingCall{OrganisationID: tenantID, ClientID: clientID, SenderID: &senderID, Kind: models.CallDeleteSender, Actor: actor}
+	_, err := oneShot(s, ctx, call, struct{}{}, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, s.deleteSender(ctx, tenantID, clientID, senderID, actor)
+	})
+	return err
+}
+
+func (s *Service) deleteSender(ctx context.Context, tenantID, clientID, senderID int64, actor string) error {
 	c, snd, conn, err := s.senderContext(ctx, tenantID, clientID, senderID)
 	if err != nil {
 		return err
 	}
+	if snd.Stage == models.SenderDeleted {
+		return nil
+	}
 	if snd.SinchID != "" {
-		if err := conn.Client.DeleteSender(ctx, c.ProjectID, snd.SinchID); err != nil && !provisioning.HasCode(err, "sender_not_found") {
+		err := conn.Client.DeleteSender(ctx, c.ProjectID, snd.SinchID)
+		if err != nil && !provisioning.HasCode(err, "sender_not_found") && !provisioning.HasCode(err, "sender_already_deleted") {
 			return actionError(err, "")
 		}
 	}

@@ -2,7 +2,10 @@
 // it submits accounts and senders, requests and checks OTPs, and keeps our
 // copy of every client in step with Sinch (the background worker). All
 // changes go through models.Store.ChangeClient/ChangeSender, one idempotent
-// apply path for actions, polling and (later) webhooks.
+// apply path for actions, polling and webhooks. Every call that changes
+// something at Sinch is recorded before it is made (a submitting stage, or
+// a models.PendingCall) and its outcome after, so a crash in between is
+// finished by the worker, reading Sinch first where the outcome is unknown.
 //
 // It may import models and provisioning; handlers and main use it.
 package onboarding
@@ -14,6 +17,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"strconv"
+	"sync"
 	"time"
 
 	"wabadesk/models"
@@ -48,17 +52,27 @@ type Service struct {
 	// WebhookBase is the public URL callbacks are sent to, ending in "/";
 	// each project's hook token is appended. Empty disables registration.
 	WebhookBase string
-	// TenantRate limits Sinch syncs per organisation per second.
-	TenantRate float64
+	// TenantRate limits Sinch syncs per organisation per second, and
+	// TenantConcurrency how many of its clients are synced at once.
+	TenantRate        float64
+	TenantConcurrency int
+	// Workers is how many syncs this process runs at once, over all
+	// organisations.
+	Workers int
+	// AnswerWithin is how long a person's call to Sinch may keep its page
+	// waiting; after that the page says the work goes on by itself.
+	AnswerWithin time.Duration
 
-	kick    chan struct{}
-	tenants tenantLimits
+	kick     chan struct{}
+	tenants  tenantLimits
+	inflight sync.WaitGroup
 }
 
 // New returns a Service.
 func New(store *models.Store, connect Connector) *Service {
 	return &Service{store: store, connect: connect, Now: time.Now, Backoff: DefaultBackoff,
-		ID: "worker-" + randomID(), TenantRate: 10, kick: make(chan struct{}, 1)}
+		ID: "worker-" + randomID(), TenantRate: 10, TenantConcurrency: 4, Workers: 16, AnswerWithin: 3 * time.Second,
+		kick: make(chan struct{}, 1)}
 }
 
 // DefaultBackoff waits 10 s, 20 s, 40 s... up to 15 minutes, with ±20% jitter

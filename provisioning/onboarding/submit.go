@@ -11,9 +11,11 @@ import (
 )
 
 // SubmitClient sends a client's account to Sinch: a creation for a draft, an
-// update (PATCH) for a rejected account. Sinch's refusals come back as a
-// models.ValidationError keyed by our form fields; when Sinch is unreachable
-// the client is queued and the worker retries (the returned client says so).
+// update (PATCH) for a rejected account. The submission is recorded first
+// (the client reads "Submitting to Sinch"), then made detached from the
+// request. Sinch's refusals come back as a models.ValidationError keyed by
+// our form fields; when Sinch is unreachable the client stays queued and the
+// worker retries; ErrInProgress means the outcome will show up live.
 func (s *Service) SubmitClient(ctx context.Context, tenantID, clientID int64, actor string) (models.Client, error) {
 	c, err := s.store.ClientByID(ctx, tenantID, clientID)
 	if err != nil {
@@ -29,13 +31,57 @@ func (s *Service) SubmitClient(ctx context.Context, tenantID, clientID int64, ac
 	if err != nil {
 		return c, err
 	}
+	update := c.AccountStage == models.AccountRejected || (c.AccountStage == models.AccountQueued && c.QueuedUpdate)
+	leased, err := s.store.LeaseClient(ctx, tenantID, c.ID, s.ID, leaseTTL)
+	if err != nil {
+		return c, err
+	}
+	c, err = s.store.ChangeClient(ctx, tenantID, c.ID, func(m *models.Client) ([]models.Event, error) {
+		if !m.Editable() {
+			return nil, models.ErrConflict
+		}
+		m.AccountStage, m.QueuedUpdate, m.ParkedReason = models.AccountQueued, update, ""
+		m.NextAttemptAt, m.NextSyncAt, m.SyncPriority = ptr(s.now()), ptr(s.now()), models.PriorityAction
+		return nil, nil
+	})
+	if err == nil && leased && !s.tenants.paused(tenantID, s.now()) {
+		return detach(s, ctx, c, func(ctx context.Context) (models.Client, error) {
+			defer s.release(c.ID)
+			return s.attemptSubmit(ctx, tenantID, c, conn, update, actor)
+		})
+	}
+	if leased {
+		s.release(c.ID)
+	}
+	if err != nil {
+		return c, err
+	}
+	// A worker has the client, or Sinch asked this organisation to slow
+	// down: the recorded submission goes first in the worker's queue.
+	s.Kick()
+	return c, ErrInProgress
+}
+
+// attemptSubmit makes one submission attempt and records its outcome. A
+// creation is marked as possibly reaching Sinch before it is sent, so after
+// a crash in between the worker reads Sinch first instead of creating again.
+func (s *Service) attemptSubmit(ctx context.Context, tenantID int64, c models.Client, conn Connection, update bool, actor string) (models.Client, error) {
+	wasUnknown := c.OutcomeUnknown
+	if !update && !c.OutcomeUnknown {
+		var err error
+		if c, err = s.store.ChangeClient(ctx, tenantID, c.ID, func(m *models.Client) ([]models.Event, error) {
+			m.OutcomeUnknown = true
+			return nil, nil
+		}); err != nil {
+			return c, err
+		}
+	}
 	// Register the project's webhook before the first change can fire it.
-	if err := s.EnsureWebhook(ctx, tenantID, c.ProjectID); err != nil {
+	if _, err := s.EnsureWebhook(ctx, tenantID, c.ProjectID); err != nil {
 		s.log().Warn("webhook registration failed; polling covers it", "client_id", c.ID, "error", err)
 	}
-	update := c.AccountStage == models.AccountRejected || (c.AccountStage == models.AccountQueued && c.QueuedUpdate)
 	acct, err := s.send(ctx, conn, c, update)
-	return s.afterSubmit(ctx, tenantID, c, conn, acct, err, update, actor)
+	return s.afterSubmit(ctx, tenantID, c, conn, acct, err, update, actor, wasUnknown)
 }
 
 // send makes the one create or update call.
@@ -61,8 +107,9 @@ func (s *Service) send(ctx context.Context, conn Connection, c models.Client, up
 }
 
 // afterSubmit records the outcome of a submission, whatever it was.
+// wasUnknown says whether an earlier attempt may have reached Sinch.
 func (s *Service) afterSubmit(ctx context.Context, tenantID int64, c models.Client, conn Connection,
-	acct *provisioning.Account, err error, update bool, actor string) (models.Client, error) {
+	acct *provisioning.Account, err error, update bool, actor string, wasUnknown bool) (models.Client, error) {
 	if provisioning.HasCode(err, "account_exists") && !update {
 		acct, err = s.adopt(ctx, conn, c)
 	}
@@ -73,13 +120,19 @@ func (s *Service) afterSubmit(ctx context.Context, tenantID int64, c models.Clie
 			if update {
 				title = "Resubmitted to Sinch with the corrected data"
 			}
+			webhookRead := c.SyncPriority == models.PriorityWebhook
 			c.Outbox = models.Outbox{NextSyncAt: ptr(s.now().Add(syncSoon))}
+			if webhookRead { // a callback arrived during the call: read at once
+				c.NextSyncAt, c.SyncPriority = ptr(s.now()), models.PriorityWebhook
+			}
 			c.SinchErrors, c.QueuedUpdate = "", false
 			events := []models.Event{{Source: models.SourceStaff, Actor: actor, Title: title}}
 			return append(events, applyAccount(c, acct)...), nil
 		})
 	case provisioning.IsRetryable(err) || errors.Is(err, provisioning.ErrOutcomeUnknown):
-		return s.queue(ctx, tenantID, c.ID, err, update, actor)
+		return s.queue(ctx, tenantID, c.ID, err, update, actor, wasUnknown)
+	case parks(err):
+		return s.park(ctx, tenantID, c.ID, err, &wasUnknown)
 	}
 	v := fieldErrors(err, accountFields)
 	if v == nil {
@@ -117,7 +170,8 @@ func (s *Service) adopt(ctx context.Context, conn Connection, c models.Client) (
 }
 
 // queue leaves the client for the worker after a transient failure.
-func (s *Service) queue(ctx context.Context, tenantID, id int64, cause error, update bool, actor string) (models.Client, error) {
+func (s *Service) queue(ctx context.Context, tenantID, id int64, cause error, update bool, actor string, wasUnknown bool) (models.Client, error) {
+	s.tenants.pauseOn429(tenantID, cause, s.now(), s.Backoff(1))
 	return s.store.ChangeClient(ctx, tenantID, id, func(c *models.Client) ([]models.Event, error) {
 		c.AccountStage, c.QueuedUpdate = models.AccountQueued, update
 		c.SubmitAttempts++
@@ -127,11 +181,15 @@ func (s *Service) queue(ctx context.Context, tenantID, id int64, cause error, up
 		}
 		next := s.now().Add(wait)
 		c.NextAttemptAt, c.NextSyncAt = &next, &next
-		c.OutcomeUnknown = c.OutcomeUnknown || provisioning.IsOutcomeUnknown(cause)
+		c.OutcomeUnknown = wasUnknown || provisioning.IsOutcomeUnknown(cause)
 		c.LastError = Plain(cause)
-		return []models.Event{{Source: models.SourceSystem, Actor: actor,
-			Title:  "Sinch could not be reached; the submission is queued and retried automatically",
-			Detail: fmt.Sprintf("Attempt %d failed: %s", c.SubmitAttempts, Plain(cause))}}, nil
+		var events []models.Event
+		if c.SubmitAttempts == 1 || c.SubmitAttempts%5 == 0 { // not one line per retry
+			events = []models.Event{{Source: models.SourceSystem, Actor: actor,
+				Title:  "Sinch could not be reached; the submission is queued and retried automatically",
+				Detail: fmt.Sprintf("Attempt %d failed: %s", c.SubmitAttempts, Plain(cause))}}
+		}
+		return events, nil
 	})
 }
 
@@ -139,23 +197,22 @@ func (s *Service) queue(ctx context.Context, tenantID, id int64, cause error, up
 // unknown outcome it first asks Sinch whether the account exists, so a
 // retry never creates a second one.
 func (s *Service) retrySubmit(ctx context.Context, tenantID int64, c models.Client, conn Connection) error {
+	const actor = "wabadesk (automatic retry)"
 	if c.OutcomeUnknown && !c.QueuedUpdate {
 		acct, err := conn.Client.GetAccount(ctx, c.ProjectID)
 		switch {
+		case err == nil && accountBM(acct) != c.BusinessManagerID:
+			_, err = s.afterSubmit(ctx, tenantID, c, conn, nil, &provisioning.APIError{StatusCode: 409, ErrorCode: "account_exists"}, false, actor, true)
+			return ignoreValidation(err)
 		case err == nil:
-			if accountBM(acct) != c.BusinessManagerID {
-				_, err = s.afterSubmit(ctx, tenantID, c, conn, nil, &provisioning.APIError{StatusCode: 409, ErrorCode: "account_exists"}, false, "wabadesk (automatic retry)")
-				return ignoreValidation(err)
-			}
-			_, err = s.afterSubmit(ctx, tenantID, c, conn, acct, nil, false, "wabadesk (automatic retry)")
+			_, err = s.afterSubmit(ctx, tenantID, c, conn, acct, nil, false, actor, true)
 			return err
 		case provisioning.StatusCode(err) != 404 && provisioning.StatusCode(err) != 400:
-			_, err = s.queue(ctx, tenantID, c.ID, err, false, "wabadesk (automatic retry)")
-			return err
+			_, err = s.afterSubmit(ctx, tenantID, c, conn, nil, err, false, actor, true)
+			return ignoreValidation(err)
 		}
 	}
-	acct, err := s.send(ctx, conn, c, c.QueuedUpdate)
-	_, err = s.afterSubmit(ctx, tenantID, c, conn, acct, err, c.QueuedUpdate, "wabadesk (automatic retry)")
+	_, err := s.attemptSubmit(ctx, tenantID, c, conn, c.QueuedUpdate, actor)
 	return ignoreValidation(err)
 }
 

@@ -10,10 +10,17 @@ import (
 	"wabadesk/provisioning"
 )
 
-// SyncClient brings one client in step with Sinch: it retries a queued
-// submission, re-reads the account, its activities and every sender, and
-// schedules the next read. Webhooks (later) call the same apply functions.
+// SyncClient brings one client in step with Sinch now (a person asked):
+// it retries a queued submission, re-reads the account, its activities and
+// every sender, and schedules the next read.
 func (s *Service) SyncClient(ctx context.Context, tenantID, clientID int64) error {
+	return s.sync(ctx, tenantID, clientID, models.PriorityAction)
+}
+
+// sync is one read of a client, as thorough as its trigger needs: a routine
+// poll of a project whose webhook works reads only the states, while a
+// person's refresh, a webhook or a change also reads the activities.
+func (s *Service) sync(ctx context.Context, tenantID, clientID int64, trigger int) error {
 	c, err := s.store.ClientByID(ctx, tenantID, clientID)
 	if err != nil {
 		return err
@@ -22,55 +29,105 @@ func (s *Service) SyncClient(ctx context.Context, tenantID, clientID int64) erro
 	if err != nil {
 		return err
 	}
-	if c.AccountStage == models.AccountQueued {
-		if c.NextAttemptAt == nil || !c.NextAttemptAt.After(s.now()) {
-			return s.retrySubmit(ctx, tenantID, c, conn)
+	switch {
+	case c.AccountStage == models.AccountQueued && (c.NextAttemptAt == nil || !c.NextAttemptAt.After(s.now())):
+		if err := s.retrySubmit(ctx, tenantID, c, conn); err != nil {
+			return err
 		}
-		return nil
+		return s.schedule(ctx, tenantID, c.ID, nil, false, 1)
+	case c.AccountStage == models.AccountQueued:
+		return s.schedule(ctx, tenantID, c.ID, c.NextAttemptAt, false, 1)
+	case c.AccountStage == models.AccountDraft:
+		return s.reconcileDraft(ctx, tenantID, c, conn, trigger)
 	}
-	if c.AccountStage == models.AccountDraft {
-		return nil
-	}
-	if err := s.EnsureWebhook(ctx, tenantID, c.ProjectID); err != nil {
+	hooked, err := s.EnsureWebhook(ctx, tenantID, c.ProjectID)
+	if err != nil {
 		s.log().Warn("webhook registration failed; polling covers it", "client_id", c.ID, "error", err)
 	}
 	acct, err := conn.Client.GetAccount(ctx, c.ProjectID)
 	if err != nil {
-		return s.backoffSync(ctx, tenantID, c.ID, err)
+		return err
 	}
-	acts, err := conn.Client.ListAccountActivities(ctx, c.ProjectID, provisioning.PageParams{PageSize: 50})
-	if err != nil && !provisioning.IsRetryable(err) {
-		acts = nil // activities are a nicety; the state above is what matters
-	} else if err != nil {
-		return s.backoffSync(ctx, tenantID, c.ID, err)
+	moved := accountStage(acct) != c.AccountStage
+	var acts *provisioning.ActivityList
+	if moved || trigger != models.PriorityPoll || !hooked || c.AccountStage == models.AccountRejected && c.RejectionReason == "" {
+		acts, err = conn.Client.ListAccountActivities(ctx, c.ProjectID, provisioning.PageParams{PageSize: 50})
+		if provisioning.IsRetryable(err) {
+			return err
+		}
+		// activities are a nicety: the state above is what matters
 	}
 	c, err = s.store.ChangeClient(ctx, tenantID, c.ID, func(c *models.Client) ([]models.Event, error) {
 		events := applyAccount(c, acct)
 		events = append(events, activityEvents(acts, nil)...)
-		if c.AccountStage == models.AccountRejected {
+		if c.AccountStage == models.AccountRejected && acts != nil {
 			c.RejectionReason = rejectionReason(acts)
 		}
-		c.LastError = ""
+		c.LastError, c.ParkedReason, c.SubmitAttempts = "", "", 0
 		return events, nil
 	})
 	if err != nil {
 		return err
 	}
-	retry, err := s.syncSenders(ctx, tenantID, c, conn)
+	if moved && hooked && trigger == models.PriorityPoll {
+		// Sinch's callback for this change never came: poll this project
+		// as if it had no webhook for a while.
+		if err := s.store.MarkHookMissed(ctx, tenantID, c.ProjectID); err != nil {
+			return err
+		}
+		hooked = false
+	}
+	retry, calls, err := s.syncSenders(ctx, tenantID, c, conn, trigger, hooked)
 	if err != nil {
 		return err
 	}
-	return s.schedule(ctx, tenantID, c.ID, retry)
+	return s.schedule(ctx, tenantID, c.ID, retry, hooked, 1+calls)
+}
+
+// reconcileDraft makes sure a draft has no account at Sinch: a callback for
+// its project (or a submission from before intents were recorded) means an
+// earlier attempt reached Sinch, and the account is adopted.
+func (s *Service) reconcileDraft(ctx context.Context, tenantID int64, c models.Client, conn Connection, trigger int) error {
+	if c.ProjectID == "" || trigger == models.PriorityPoll {
+		return s.schedule(ctx, tenantID, c.ID, nil, false, 1)
+	}
+	acct, err := conn.Client.GetAccount(ctx, c.ProjectID)
+	switch code := provisioning.StatusCode(err); {
+	case code == 404 || code == 400:
+		return s.schedule(ctx, tenantID, c.ID, nil, false, 1)
+	case err != nil:
+		return err
+	case accountBM(acct) != c.BusinessManagerID:
+		_, err = s.store.ChangeClient(ctx, tenantID, c.ID, func(c *models.Client) ([]models.Event, error) {
+			c.NextSyncAt = nil
+			return []models.Event{{Source: models.SourceSinch, Title: "This Sinch project already has a WhatsApp account",
+				Detail: "It belongs to Business Manager " + accountBM(acct) + ". Sinch allows one account per project: use a new project for this client.",
+				DedupeKey: hashKey("draft-conflict|" + itoa64(c.ID) + "|" + accountBM(acct))}}, nil
+		})
+		return err
+	}
+	_, err = s.store.ChangeClient(ctx, tenantID, c.ID, func(c *models.Client) ([]models.Event, error) {
+		events := []models.Event{{Source: models.SourceSystem, Title: "Found at Sinch: an earlier submission of this client reached Sinch"}}
+		return append(events, applyAccount(c, acct)...), nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.schedule(ctx, tenantID, c.ID, nil, false, 1)
 }
 
 // syncSenders re-reads every sender Sinch knows and retries queued ones. It
-// returns when the earliest still-queued sender is due again.
-func (s *Service) syncSenders(ctx context.Context, tenantID int64, c models.Client, conn Connection) (*time.Time, error) {
+// returns when the earliest still-queued sender is due again, and how many
+// Sinch calls a routine poll of the senders makes.
+func (s *Service) syncSenders(ctx context.Context, tenantID int64, c models.Client, conn Connection, trigger int, hooked bool) (*time.Time, int, error) {
 	senders, err := s.store.Senders(ctx, tenantID, c.ID)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	var retry *time.Time
+	var (
+		retry *time.Time
+		calls int
+	)
 	for _, snd := range senders {
 		switch {
 		case snd.Stage == models.SenderQueued && snd.NextAttemptAt != nil && snd.NextAttemptAt.After(s.now()):
@@ -80,16 +137,19 @@ func (s *Service) syncSenders(ctx context.Context, tenantID int64, c models.Clie
 		case snd.Stage == models.SenderQueued:
 			err = s.retrySender(ctx, tenantID, c, snd, conn)
 		case snd.SinchID != "" && snd.Stage != models.SenderDeleted:
-			err = s.syncSender(ctx, tenantID, c, snd, conn)
+			calls++
+			err = s.syncSender(ctx, tenantID, c, snd, conn, trigger != models.PriorityPoll || !hooked)
 		}
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
-	return retry, nil
+	return retry, calls, nil
 }
 
-func (s *Service) syncSender(ctx context.Context, tenantID int64, c models.Client, snd models.Sender, conn Connection) error {
+// syncSender re-reads one sender; its activities too when thorough or when
+// it changed.
+func (s *Service) syncSender(ctx context.Context, tenantID int64, c models.Client, snd models.Sender, conn Connection, thorough bool) error {
 	remote, err := conn.Client.GetSender(ctx, c.ProjectID, snd.SinchID)
 	if provisioning.StatusCode(err) == 404 {
 		_, err = s.store.ChangeSender(ctx, tenantID, snd.ID, func(m *models.Sender) ([]models.Event, error) {
@@ -99,12 +159,15 @@ func (s *Service) syncSender(ctx context.Context, tenantID int64, c models.Clien
 		return err
 	}
 	if err != nil {
-		return s.backoffSync(ctx, tenantID, c.ID, err)
+		return err
 	}
-	acts, _ := conn.Client.ListSenderActivities(ctx, c.ProjectID, snd.SinchID, provisioning.PageParams{PageSize: 50})
+	var acts *provisioning.ActivityList
+	if thorough || senderStage(remote) != snd.Stage {
+		acts, _ = conn.Client.ListSenderActivities(ctx, c.ProjectID, snd.SinchID, provisioning.PageParams{PageSize: 50})
+	}
 	_, err = s.store.ChangeSender(ctx, tenantID, snd.ID, func(m *models.Sender) ([]models.Event, error) {
 		events := applySender(m, remote)
-		if m.Stage == models.SenderRejected {
+		if m.Stage == models.SenderRejected && acts != nil {
 			m.Reason = rejectionReason(acts)
 		}
 		return append(events, activityEvents(acts, &m.ID)...), nil
@@ -112,17 +175,31 @@ func (s *Service) syncSender(ctx context.Context, tenantID int64, c models.Clien
 	return err
 }
 
-// schedule sets the next poll from the client's (possibly new) stage, or
-// earlier when a queued sender is due for another try.
-func (s *Service) schedule(ctx context.Context, tenantID, id int64, retry *time.Time) error {
+// schedule sets the next look at a client after a sync: the polling
+// schedule, or earlier for a queued submission or sender (retry), or at
+// once when a webhook asked for a read while this sync ran.
+func (s *Service) schedule(ctx context.Context, tenantID, id int64, retry *time.Time, hooked bool, calls int) error {
 	_, err := s.store.ChangeClient(ctx, tenantID, id, func(c *models.Client) ([]models.Event, error) {
-		c.NextSyncAt = nextSync(*c, s.now())
-		if retry != nil && (c.NextSyncAt == nil || retry.Before(*c.NextSyncAt)) {
-			c.NextSyncAt = retry
+		if c.SyncPriority >= models.PriorityWebhook && c.NextSyncAt != nil {
+			return nil, nil // asked for during this sync (the claim reset it)
+		}
+		c.NextSyncAt = nextSync(*c, s.now(), hooked, calls)
+		if c.AccountStage == models.AccountQueued && c.NextAttemptAt != nil {
+			retry = earliest(retry, c.NextAttemptAt)
+		}
+		if retry != nil {
+			c.NextSyncAt = earliest(c.NextSyncAt, retry)
 		}
 		return nil, nil
 	})
 	return err
+}
+
+func earliest(a, b *time.Time) *time.Time {
+	if a == nil || b != nil && b.Before(*a) {
+		return b
+	}
+	return a
 }
 
 // backoffSync keeps polling a client Sinch could not answer for, later.

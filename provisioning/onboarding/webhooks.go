@@ -13,22 +13,23 @@ import (
 // EnsureWebhook registers (or finds and reuses) the project's webhook at
 // Sinch, pointing at WebhookBase plus the hook's token, with every trigger.
 // It runs again when the wanted URL changes (a new base URL). A full
-// project (Sinch's 15-webhook limit) is recorded, not fatal: polling covers it.
-func (s *Service) EnsureWebhook(ctx context.Context, tenantID int64, projectID string) error {
+// project (Sinch's 15-webhook limit) is recorded, not fatal: polling covers
+// it. It reports whether the project's callbacks can be relied on now.
+func (s *Service) EnsureWebhook(ctx context.Context, tenantID int64, projectID string) (bool, error) {
 	if s.WebhookBase == "" || projectID == "" {
-		return nil
+		return false, nil
 	}
 	h, err := s.store.HookFor(ctx, tenantID, projectID)
 	if err != nil {
-		return err
+		return false, err
 	}
 	want := s.WebhookBase + h.Token
 	if h.Target == want && h.WebhookID != "" {
-		return nil
+		return h.Working(want, s.now()), nil
 	}
 	conn, err := s.connect(ctx, tenantID)
 	if err != nil {
-		return err
+		return false, err
 	}
 	req := provisioning.WebhookRequest{Target: want, Secret: h.Secret, Triggers: []provisioning.Trigger{provisioning.TriggerAll}}
 	id, err := s.registerWebhook(ctx, conn, projectID, h, req)
@@ -38,9 +39,9 @@ func (s *Service) EnsureWebhook(ctx context.Context, tenantID int64, projectID s
 	case provisioning.HasCode(err, "webhook_limit_reached") || provisioning.StatusCode(err) == http.StatusFailedDependency:
 		h.Problem = "Sinch's limit of 15 webhooks for this project is reached, so wabadesk checks this client by polling only."
 	default:
-		return fmt.Errorf("onboarding: register webhook for %s: %w", projectID, err)
+		return false, fmt.Errorf("onboarding: register webhook for %s: %w", projectID, err)
 	}
-	return s.store.SaveHook(ctx, h)
+	return h.Working(want, s.now()), s.store.SaveHook(ctx, h)
 }
 
 // registerWebhook replaces a webhook of ours that Sinch already has (same
@@ -106,13 +107,9 @@ func (s *Service) HandleCallback(ctx context.Context, token string, h http.Heade
 	if err != nil {
 		return "", err
 	}
-	if _, err := s.store.ChangeClient(ctx, hook.OrganisationID, c.ID, func(c *models.Client) ([]models.Event, error) {
-		c.NextSyncAt = ptr(s.now())
-		return nil, nil
-	}); err != nil {
+	if err := s.dueNow(ctx, hook.OrganisationID, c.ID, models.PriorityWebhook); err != nil {
 		return "", err
 	}
-	s.Kick()
 	return OutcomeApplied, s.store.SetDeliveryOutcome(ctx, d.ID, OutcomeApplied)
 }
 
