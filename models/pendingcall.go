@@ -11,9 +11,9 @@ import (
 // after its lease means the process died in between: the worker finishes
 // it, reading Sinch first, so nothing is done twice or silently dropped.
 type PendingCall struct {
-	ID             int64  `gorm:"primaryKey"`
-	OrganisationID int64  `gorm:"not null;index"`
-	ClientID       int64  `gorm:"not null;index"`
+	ID             int64 `gorm:"primaryKey"`
+	OrganisationID int64 `gorm:"not null;index"`
+	ClientID       int64 `gorm:"not null;index"`
 	SenderID       *int64
 	Kind           string `gorm:"size:20;not null"`
 	// Detail is what the call carried that recovery needs (the comment's

@@ -29,7 +29,7 @@ type ProjectHook struct {
 	CheckedAt *time.Time
 	// MissedAt is when a poll last found a change no callback had told of:
 	// until an hour later the project is polled as if it had no webhook.
-	MissedAt *time.Time
+	MissedAt  *time.Time
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

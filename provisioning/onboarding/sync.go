@@ -101,7 +101,7 @@ func (s *Service) reconcileDraft(ctx context.Context, tenantID int64, c models.C
 		_, err = s.store.ChangeClient(ctx, tenantID, c.ID, func(c *models.Client) ([]models.Event, error) {
 			c.NextSyncAt = nil
 			return []models.Event{{Source: models.SourceSinch, Title: "This Sinch project already has a WhatsApp account",
-				Detail: "It belongs to Business Manager " + accountBM(acct) + ". Sinch allows one account per project: use a new project for this client.",
+				Detail:    "It belongs to Business Manager " + accountBM(acct) + ". Sinch allows one account per project: use a new project for this client.",
 				DedupeKey: hashKey("draft-conflict|" + itoa64(c.ID) + "|" + accountBM(acct))}}, nil
 		})
 		return err
