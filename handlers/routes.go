@@ -105,6 +105,7 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, models.LogoPath + ":id", h.showLogo, machine},
 
 		{http.MethodGet, "/settings/webhooks", h.listDeliveries, owner},
+		{http.MethodGet, "/settings/background", h.showBackground, owner},
 		{http.MethodGet, "/audit", h.listAudit, admin},
 		{http.MethodGet, "/audit.csv", h.exportAudit, admin},
 	}

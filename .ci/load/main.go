@@ -8,6 +8,7 @@
 // the issue is missed.
 //
 //	go run ./.ci/load                 # from the module root; -h lists the flags
+//	go run ./.ci/load engine          # the onboarding engine under Sinch faults (engine.go)
 //
 // It lives under .ci (which ./... skips) because it is a CI tool, not part of
 // the product: it imports models only to seed the database, and adds nothing
@@ -81,6 +82,9 @@ type report struct {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "engine" {
+		os.Exit(engineMain(os.Args[2:]))
+	}
 	o := parseFlags()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

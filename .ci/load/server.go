@@ -48,18 +48,18 @@ type server struct {
 
 // startServer runs bin on a free port of 127.0.0.1 with the seeded data
 // directory and waits until /readyz answers.
-func startServer(ctx context.Context, bin, dir string) (*server, error) {
+func startServer(ctx context.Context, bin, dir string, extra ...string) (*server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	logf, err := os.Create(filepath.Join(dir, "server.log"))
+	logf, err := os.OpenFile(filepath.Join(dir, "server.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bin, "--addr", addr, "--data-dir", filepath.Join(dir, "data"))
+	cmd := exec.Command(bin, append([]string{"--addr", addr, "--data-dir", filepath.Join(dir, "data")}, extra...)...)
 	cmd.Env = append(os.Environ(), "WABADESK_LOG_LEVEL=warn", "WABADESK_DATABASE_URL=")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {

@@ -1,6 +1,7 @@
 package onboarding
 
 import (
+	"math/rand/v2"
 	"time"
 
 	"wabadesk/models"
@@ -141,7 +142,9 @@ func nextSync(c models.Client, now time.Time, hooked bool, calls int) *time.Time
 		if movesBySelf[c.Stage] && inStage < transitionWindow {
 			return ptr(now.Add(transitionPoll))
 		}
-		return ptr(now.Add(time.Duration(max(calls, 1)) * time.Hour))
+		// Up to a tenth later at random, so clients polled together drift apart.
+		budget := time.Duration(max(calls, 1)) * time.Hour
+		return ptr(now.Add(budget + rand.N(budget/10)))
 	}
 	wait := max(inStage/10, 3*time.Second)
 	limit := 15 * time.Minute

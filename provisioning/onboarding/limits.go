@@ -103,3 +103,17 @@ func (t *tenantLimits) pauseOn429(tenantID int64, err error, now time.Time, back
 		t.pause[tenantID] = until
 	}
 }
+
+// TenantState is this process's view of one organisation's Sinch limits.
+type TenantState struct {
+	Running     int       // syncs running here now
+	Concurrency int       // at most this many at once
+	Rate        float64   // syncs a second, at most
+	PausedUntil time.Time // after a 429, until Retry-After passes
+}
+
+// TenantState reports the organisation's live limits in this process.
+func (s *Service) TenantState(tenantID int64, now time.Time) TenantState {
+	return TenantState{Running: s.tenants.runningOf(tenantID), Concurrency: s.TenantConcurrency, Rate: s.TenantRate,
+		PausedUntil: s.tenants.pausedUntil(tenantID)}
+}

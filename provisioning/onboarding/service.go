@@ -75,12 +75,14 @@ func New(store *models.Store, connect Connector) *Service {
 		kick: make(chan struct{}, 1)}
 }
 
-// DefaultBackoff waits 10 s, 20 s, 40 s... up to 15 minutes, with ±20% jitter
-// so many queued clients do not retry in lockstep.
+// DefaultBackoff waits 2 s, 4 s, 8 s... up to 5 minutes before background
+// retry n (1-based), each cut by up to half at random so many failing
+// clients do not retry in lockstep. Short first steps matter: under a 20%
+// error rate most items need a second try, and a Sinch outage of minutes is
+// still covered by the cap (and Retry-After, which always wins).
 func DefaultBackoff(n int) time.Duration {
-	d := 10 * time.Second << min(n-1, 7)
-	d = min(d, 15*time.Minute)
-	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+	d := min(2*time.Second<<min(n-1, 10), 5*time.Minute)
+	return time.Duration(float64(d) * (0.5 + 0.5*rand.Float64()))
 }
 
 // Connection returns how the organisation reaches Sinch.

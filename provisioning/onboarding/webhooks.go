@@ -47,7 +47,7 @@ func (s *Service) EnsureWebhook(ctx context.Context, tenantID int64, projectID s
 // registerWebhook replaces a webhook of ours that Sinch already has (same
 // target, or our earlier one under an old base URL), else creates one.
 func (s *Service) registerWebhook(ctx context.Context, conn Connection, projectID string, h models.ProjectHook, req provisioning.WebhookRequest) (string, error) {
-	for attempt := 0; attempt < 2; attempt++ {
+	for attempt := 0; attempt < 4; attempt++ {
 		list, err := conn.Client.ListWebhooks(ctx, projectID, provisioning.PageParams{PageSize: 15})
 		if err != nil {
 			return "", err

@@ -11,6 +11,7 @@ import (
 const (
 	stepPrepare  = "prepare"  // account: Sinch files the request at Meta
 	stepExpire   = "expire"   // account: Meta cancels an unanswered request
+	stepApprove  = "approve"  // account: Meta approves it by itself (Options.AutoApprove)
 	stepReview   = "review"   // sender: Sinch/Meta review the submitted sender
 	stepActivate = "activate" // sender: number registered, becomes ACTIVE
 	stepPurge    = "purge"    // sender: 30 days after delete, it disappears

@@ -22,7 +22,9 @@ func (s *Sandbox) getAccount(q *call) (int, any, *apiError) {
 }
 
 func (s *Sandbox) createAccount(q *call) (int, any, *apiError) {
+	s.stats.CreatesReceived++
 	if q.p.Account != nil {
+		s.stats.CreatesRefusedExisting++
 		return 0, nil, fail("account_exists")
 	}
 	m, aerr := decodeObject(q.body)
@@ -45,6 +47,7 @@ func (s *Sandbox) createAccount(q *call) (int, any, *apiError) {
 	a.log(q.now, pv.ActivityInProgress, authorSinch, "")
 	a.Next = &due{At: q.now.Add(s.opts.Delays.Prepare), Step: stepPrepare}
 	q.p.Account = a
+	s.stats.AccountsCreated++
 	s.changed()
 	return http.StatusCreated, clone(a.DTO), nil
 }

@@ -11,11 +11,17 @@ import (
 
 // Faults make API requests (and the token endpoint) misbehave, to test a
 // client's retries. Counts apply to the next N requests; rates to every
-// request at random.
+// request at random; a burst to every request while it lasts.
 type Faults struct {
-	Latency             time.Duration // added before every request is handled
-	ErrorRate           float64       // share answered 500 internal_error
-	DropRate            float64       // share whose connection is closed unanswered
+	Latency      time.Duration // added before requests are handled
+	LatencyShare float64       // share of requests delayed by a random 0..Latency; 0: every request by Latency
+	ErrorRate    float64       // share answered 500 internal_error
+	DropRate     float64       // share whose connection is closed unanswered
+	LostRate     float64       // share handled, then closed unanswered (the answer is lost)
+	// BurstEvery and BurstFor answer every request 429 with RetryAfter
+	// during the first BurstFor of each BurstEvery (Sinch's rate limit).
+	BurstEvery          time.Duration
+	BurstFor            time.Duration
 	TooManyRequests     int           // next N requests: 429 with Retry-After
 	RetryAfter          time.Duration // Retry-After of injected 429s; default 1 s
 	ServerErrors        int           // next N requests: 500 internal_error
@@ -25,13 +31,15 @@ type Faults struct {
 }
 
 type faultState struct {
-	mu  sync.Mutex
-	f   Faults
-	rnd *rand.Rand
+	mu       sync.Mutex
+	f        Faults
+	rnd      *rand.Rand
+	start    time.Time // bursts are timed from here
+	injected int       // faults injected so far
 }
 
 func newFaultState(f Faults) *faultState {
-	return &faultState{f: f, rnd: rand.New(rand.NewPCG(f.Seed, f.Seed^0x5eed))}
+	return &faultState{f: f, rnd: rand.New(rand.NewPCG(f.Seed, f.Seed^0x5eed)), start: time.Now()}
 }
 
 // SetFaults replaces the injected faults; Faults{} turns them off.
@@ -40,6 +48,7 @@ func (s *Sandbox) SetFaults(f Faults) {
 	defer s.faults.mu.Unlock()
 	s.faults.f = f
 	s.faults.rnd = rand.New(rand.NewPCG(f.Seed, f.Seed^0x5eed))
+	s.faults.start = time.Now()
 }
 
 type faultKind int
@@ -52,7 +61,8 @@ const (
 	faultDropAfter
 )
 
-// next decides the fault for one request.
+// next decides the fault for one request: its kind, latency and the
+// Retry-After of a 429.
 func (fs *faultState) next() (faultKind, time.Duration, time.Duration) {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
@@ -71,16 +81,30 @@ func (fs *faultState) next() (faultKind, time.Duration, time.Duration) {
 	case f.DropAfterProcessing > 0:
 		f.DropAfterProcessing--
 		kind = faultDropAfter
+	case f.BurstEvery > 0 && time.Since(fs.start)%f.BurstEvery < f.BurstFor:
+		kind = fault429
 	case f.DropRate > 0 && fs.rnd.Float64() < f.DropRate:
 		kind = faultDrop
 	case f.ErrorRate > 0 && fs.rnd.Float64() < f.ErrorRate:
 		kind = fault500
+	case f.LostRate > 0 && fs.rnd.Float64() < f.LostRate:
+		kind = faultDropAfter
+	}
+	latency := f.Latency
+	if f.LatencyShare > 0 {
+		latency = 0
+		if fs.rnd.Float64() < f.LatencyShare {
+			latency = time.Duration(fs.rnd.Int64N(int64(f.Latency) + 1))
+		}
+	}
+	if kind != faultNone {
+		fs.injected++
 	}
 	ra := f.RetryAfter
 	if ra <= 0 {
 		ra = time.Second
 	}
-	return kind, f.Latency, ra
+	return kind, latency, ra
 }
 
 // faulty wraps an API handler with the configured faults.

@@ -28,6 +28,9 @@ type Options struct {
 	// (deprecated, "always returned as undefined"). By default the sandbox
 	// fills it so the approval link can preselect the request.
 	OmitRequestID bool
+	// AutoApprove makes the Meta stand-in approve every WABA creation
+	// request as soon as it waits there, for load and fault tests.
+	AutoApprove bool
 	// TokenTTL is the lifetime of OAuth2 tokens; default 1 h.
 	TokenTTL time.Duration
 	// RegisterLimit is how many register calls a sender may make per

@@ -20,6 +20,7 @@ type Sandbox struct {
 	tokens map[string]time.Time // OAuth2 token -> expiry
 	outbox []job                // callbacks to send once mu is released
 	dirty  bool
+	stats  Stats
 
 	courier courier
 }
@@ -84,6 +85,7 @@ func (s *Sandbox) routes() *http.ServeMux {
 	m.HandleFunc("GET /meta/latest/settings/requests", s.metaPage)
 	m.HandleFunc("POST /meta/latest/settings/requests/{requestId}/{decision}", s.metaDecide)
 	m.HandleFunc("GET /inbox", s.inboxPage)
+	m.HandleFunc("GET /stats", s.statsJSON)
 	m.HandleFunc("GET /{$}", s.indexPage)
 	return m
 }

@@ -78,6 +78,13 @@ func (s *Sandbox) accountStep(p *project, step string, now time.Time) {
 		a.log(now, pv.ActivityPendingFacebookVerification, authorSinch, "")
 		a.Next = &due{At: now.Add(RequestExpiry), Step: stepExpire}
 		s.emit(p, pv.TriggerAccountPendingVerification, a.DTO, "")
+		if s.opts.AutoApprove {
+			a.Next = &due{At: now.Add(s.opts.Delays.Prepare), Step: stepApprove}
+		}
+	case stepApprove:
+		if a.pending() {
+			s.onboard(p, now)
+		}
 	case stepExpire:
 		if a.pending() {
 			s.rejectAccount(p, now, "The WABA creation request expired: it was not accepted in Meta Business Suite within 90 days.")
