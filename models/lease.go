@@ -59,12 +59,12 @@ func (s *Store) ClaimClient(ctx context.Context, id int64, owner string, ttl tim
 }
 
 // LeaseClient takes the lease on a client whether or not it is due, for a
-// call a person is making now; false when another worker holds it. Holding
-// it already (owner) renews it.
+// call a person is making now; false when anyone holds it (a worker of
+// this process too).
 func (s *Store) LeaseClient(ctx context.Context, tenantID, id int64, owner string, ttl time.Duration) (bool, error) {
 	now := s.now()
 	res := s.db.WithContext(ctx).Model(&Client{}).
-		Where("id = ? AND organisation_id = ? AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)", id, tenantID, now, owner).
+		Where("id = ? AND organisation_id = ? AND (lease_until IS NULL OR lease_until < ?)", id, tenantID, now).
 		Updates(map[string]any{"lease_owner": owner, "lease_until": now.Add(ttl)})
 	return res.RowsAffected == 1, wrap(res.Error, "lease client")
 }

@@ -18,6 +18,8 @@ const (
 	leaseTTL = callBound + 15*time.Second
 	// parkRetry is how often parked work is tried again.
 	parkRetry = 30 * time.Minute
+	// restartDistrust is how long after a start webhooks are not relied on.
+	restartDistrust = 15 * time.Minute
 )
 
 // ErrInProgress means a call to Sinch goes on after the person who asked
@@ -78,9 +80,13 @@ func detach[T any](s *Service, ctx context.Context, pending T, work func(context
 // calls it after the HTTP server has drained.
 func (s *Service) Wait() { s.inflight.Wait() }
 
+// callOwner names this process's leases for a person's calls, apart from
+// its worker's, so neither mistakes the other's lease for its own.
+func (s *Service) callOwner() string { return s.ID + "-call" }
+
 // release gives back a client lease taken for a person's call.
 func (s *Service) release(id int64) {
-	if err := s.store.ReleaseClient(context.Background(), id, s.ID); err != nil {
+	if err := s.store.ReleaseClient(context.Background(), id, s.callOwner()); err != nil {
 		s.log().Warn("release client lease failed; it expires by itself", "client_id", id, "error", err)
 	}
 }

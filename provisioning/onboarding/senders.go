@@ -28,7 +28,7 @@ func (s *Service) SubmitSender(ctx context.Context, tenantID, clientID, senderID
 	if v := snd.SenderInput.Validate(); len(v) > 0 {
 		return snd, v
 	}
-	leased, err := s.store.LeaseClient(ctx, tenantID, c.ID, s.ID, leaseTTL)
+	leased, err := s.store.LeaseClient(ctx, tenantID, c.ID, s.callOwner(), leaseTTL)
 	if err != nil {
 		return snd, err
 	}

@@ -63,9 +63,11 @@ type Service struct {
 	// waiting; after that the page says the work goes on by itself.
 	AnswerWithin time.Duration
 
-	kick     chan struct{}
-	tenants  tenantLimits
-	inflight sync.WaitGroup
+	started   func() time.Time // when this process started, on its clock
+	startOnce sync.Once
+	kick      chan struct{}
+	tenants   tenantLimits
+	inflight  sync.WaitGroup
 }
 
 // New returns a Service.
@@ -103,6 +105,12 @@ func (s *Service) MetaLink(ctx context.Context, tenantID int64, c models.Client)
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC() }
+
+// startedAt is when the service first looked at its clock.
+func (s *Service) startedAt() time.Time {
+	s.startOnce.Do(func() { t := s.now(); s.started = func() time.Time { return t } })
+	return s.started()
+}
 
 func randomID() string {
 	const letters = "abcdefghijklmnopqrstuvwxyz0123456789"

@@ -32,7 +32,7 @@ func (s *Service) SubmitClient(ctx context.Context, tenantID, clientID int64, ac
 		return c, err
 	}
 	update := c.AccountStage == models.AccountRejected || (c.AccountStage == models.AccountQueued && c.QueuedUpdate)
-	leased, err := s.store.LeaseClient(ctx, tenantID, c.ID, s.ID, leaseTTL)
+	leased, err := s.store.LeaseClient(ctx, tenantID, c.ID, s.callOwner(), leaseTTL)
 	if err != nil {
 		return c, err
 	}

@@ -44,6 +44,9 @@ func (s *Service) sync(ctx context.Context, tenantID, clientID int64, trigger in
 	if err != nil {
 		s.log().Warn("webhook registration failed; polling covers it", "client_id", c.ID, "error", err)
 	}
+	// Callbacks sent while this process was down may be lost: poll as if
+	// without webhooks for a while after a start.
+	hooked = hooked && s.now().Sub(s.startedAt()) > restartDistrust
 	acct, err := conn.Client.GetAccount(ctx, c.ProjectID)
 	if err != nil {
 		return err

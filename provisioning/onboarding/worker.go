@@ -20,6 +20,7 @@ func (s *Service) Run(ctx context.Context, every time.Duration) {
 	defer prune.Stop()
 	recover := time.NewTicker(10 * time.Second)
 	defer recover.Stop()
+	s.startedAt()
 	s.recoverCalls(ctx)
 	for {
 		if err := d.fill(ctx); err != nil && ctx.Err() == nil {
