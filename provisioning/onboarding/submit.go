@@ -175,10 +175,7 @@ func (s *Service) queue(ctx context.Context, tenantID, id int64, cause error, up
 	return s.store.ChangeClient(ctx, tenantID, id, func(c *models.Client) ([]models.Event, error) {
 		c.AccountStage, c.QueuedUpdate = models.AccountQueued, update
 		c.SubmitAttempts++
-		wait := s.Backoff(c.SubmitAttempts)
-		if ra, ok := provisioning.RetryAfter(cause); ok {
-			wait = max(wait, ra)
-		}
+		wait := s.retryWait(c.SubmitAttempts, cause)
 		next := s.now().Add(wait)
 		c.NextAttemptAt, c.NextSyncAt = &next, &next
 		c.OutcomeUnknown = wasUnknown || provisioning.IsOutcomeUnknown(cause)

@@ -213,10 +213,7 @@ func (s *Service) backoffSync(ctx context.Context, tenantID, id int64, cause err
 	s.tenants.pauseOn429(tenantID, cause, s.now(), s.Backoff(1))
 	_, err := s.store.ChangeClient(ctx, tenantID, id, func(c *models.Client) ([]models.Event, error) {
 		c.SubmitAttempts++
-		wait := s.Backoff(c.SubmitAttempts)
-		if ra, ok := provisioning.RetryAfter(cause); ok {
-			wait = max(wait, ra)
-		}
+		wait := s.retryWait(c.SubmitAttempts, cause)
 		c.NextSyncAt, c.LastError = ptr(s.now().Add(wait)), Plain(cause)
 		return nil, nil
 	})
@@ -284,4 +281,14 @@ func humanize(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// retryWait is the wait before background retry n after cause: the
+// backoff, or longer when Sinch asked for it with Retry-After.
+func (s *Service) retryWait(n int, cause error) time.Duration {
+	wait := s.Backoff(n)
+	if ra, ok := provisioning.RetryAfter(cause); ok {
+		wait = max(wait, ra)
+	}
+	return wait
 }
