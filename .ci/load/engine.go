@@ -8,6 +8,7 @@ package main
 //	go run ./.ci/load engine -faults=false         # the same without faults
 //	go run ./.ci/load engine -clients 200 -kill    # kill -9 the app in the middle of the burst, restart it
 //	go run ./.ci/load engine -database-url postgres://…  # on PostgreSQL (an empty database)
+//	go run ./.ci/load engine -clients 20 -slow     # browsers give up on a slow Sinch, which then recovers
 //
 // It prints how long after the last submission every client was
 // Onboarded, and the checks of the issue: 0 lost, 0 drafts, 0 duplicate
@@ -38,7 +39,7 @@ import (
 
 type engineOptions struct {
 	clients, orgs, conns int
-	faults, kill         bool
+	faults, kill, slow   bool
 	settle               time.Duration
 	target               time.Duration
 	databaseURL          string
@@ -53,16 +54,24 @@ func engineMain(args []string) int {
 	fs.IntVar(&o.conns, "conns", 8, "staff submitting at once")
 	fs.BoolVar(&o.faults, "faults", true, "the fault profile: 20% 5xx, 3% dropped, 3% answers lost, a 1.5 s 429 burst (Retry-After 2) every 20 s, 0-2 s latency on a quarter of calls")
 	fs.BoolVar(&o.kill, "kill", false, "kill -9 the app half-way through the burst and restart it on the same data")
+	fs.BoolVar(&o.slow, "slow", false, "instead of the fault profile: every Sinch call takes 0-40 s (beyond the app's 30 s bound) for 40 s and browsers give up after 2 s; then Sinch answers quickly again")
 	fs.DurationVar(&o.settle, "settle", 5*time.Minute, "give up waiting for every client to be Onboarded after this")
 	fs.DurationVar(&o.target, "target", 0, "target: every client Onboarded within this after the last submission (default 2m with faults, 30s without)")
 	fs.StringVar(&o.databaseURL, "database-url", "", "run the app on this (empty) PostgreSQL database instead of SQLite")
 	fs.BoolVar(&o.reportOnly, "report-only", false, "print a missed time target but exit 0 (correctness checks still fail)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory")
 	_ = fs.Parse(args)
+	if o.slow {
+		o.faults = false
+	}
 	if o.target == 0 {
-		o.target = 30 * time.Second
-		if o.faults {
+		switch {
+		case o.slow:
+			o.target = 90 * time.Second // after Sinch is quick again
+		case o.faults:
 			o.target = 2 * time.Minute
+		default:
+			o.target = 30 * time.Second
 		}
 	}
 	ctx := context.Background()
@@ -101,11 +110,16 @@ func runEngine(ctx context.Context, o engineOptions) (failures, missed []string,
 		return nil, nil, err
 	}
 	step("start the standalone sandbox")
-	sb, sbURL, err := startSandbox(dir, bin, o.faults)
+	profile := map[bool]string{true: "faults"}[o.faults]
+	if o.slow {
+		profile = "slow"
+	}
+	sb, err := startSandbox(dir, bin, "", profile)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer func() { _ = sb.Process.Kill(); _ = sb.Wait() }()
+	sbURL := sb.base
+	defer func() { sb.stop() }()
 	step("start the app")
 	var extra []string
 	if o.databaseURL != "" {
@@ -123,12 +137,17 @@ func runEngine(ctx context.Context, o engineOptions) (failures, missed []string,
 			return nil, nil, err
 		}
 	}
-	step(fmt.Sprintf("submit %d clients from %d browsers (faults %v, kill %v)", o.clients, o.conns, o.faults, o.kill))
+	if o.slow {
+		for _, s := range staff {
+			s.c.Timeout = 2 * time.Second // a person who gives up on a slow page
+		}
+	}
+	step(fmt.Sprintf("submit %d clients from %d browsers (faults %v, kill %v, slow %v)", o.clients, o.conns, o.faults, o.kill, o.slow))
 	var (
-		next, acked, refused atomic.Int64
-		wg                   sync.WaitGroup
-		killed               = make(chan struct{})
-		killOnce             sync.Once
+		next, acked, refused, gaveUp atomic.Int64
+		wg                           sync.WaitGroup
+		killed                       = make(chan struct{})
+		killOnce                     sync.Once
 	)
 	start := time.Now()
 	for range o.conns {
@@ -143,7 +162,12 @@ func runEngine(ctx context.Context, o engineOptions) (failures, missed []string,
 				if o.kill && i == o.clients/2 {
 					killOnce.Do(func() { close(killed) })
 				}
-				if err := staff[i%o.orgs].submit(ctx, app.base, i); err != nil {
+				err := staff[i%o.orgs].submit(ctx, app.base, i)
+				if o.slow && isTimeout(err) {
+					gaveUp.Add(1) // the app has the client; the browser left
+					continue
+				}
+				if err != nil {
 					refused.Add(1)
 					time.Sleep(200 * time.Millisecond) // the server is down: what a person would do
 					continue
@@ -167,8 +191,22 @@ func runEngine(ctx context.Context, o engineOptions) (failures, missed []string,
 	wg.Wait()
 	burst := time.Since(start)
 	last := time.Now()
-	fmt.Printf("    %d submissions in %.1f s: %d answered by the app, %d failed (connection refused while it was down)\n",
-		o.clients, burst.Seconds(), acked.Load(), refused.Load())
+	fmt.Printf("    %d submissions in %.1f s: %d answered by the app, %d given up by the browser, %d failed (connection refused while it was down)\n",
+		o.clients, burst.Seconds(), acked.Load(), gaveUp.Load(), refused.Load())
+	expected := acked.Load() + gaveUp.Load()
+	var before sbStats // counters of the sandbox before it was restarted
+	if o.slow {
+		time.Sleep(time.Until(start.Add(40 * time.Second)))
+		step("Sinch answers quickly again (the sandbox restarts on its saved state, without latency)")
+		if before, err = sandboxStats(sbURL); err != nil {
+			return nil, nil, err
+		}
+		sb.stop()
+		if sb, err = startSandbox(dir, bin, strings.TrimPrefix(sbURL, "http://"), ""); err != nil {
+			return nil, nil, err
+		}
+		last = time.Now()
+	}
 
 	step("wait until every client is Onboarded")
 	store, err := openStore(dir, o.databaseURL)
@@ -181,7 +219,7 @@ func runEngine(ctx context.Context, o engineOptions) (failures, missed []string,
 		if counts, err = countStages(ctx, store); err != nil {
 			return nil, nil, err
 		}
-		if counts.total >= acked.Load() && counts.onboarded == counts.total {
+		if counts.total >= expected && counts.onboarded == counts.total {
 			break
 		}
 		if time.Since(last) > o.settle {
@@ -195,13 +233,20 @@ func runEngine(ctx context.Context, o engineOptions) (failures, missed []string,
 	if err != nil {
 		return nil, nil, err
 	}
-	fmt.Printf("\nengine, %s: %d clients over %d organisations, faults %v, kill %v, database %s\n", time.Now().UTC().Format("2006-01-02"),
-		o.clients, o.orgs, o.faults, o.kill, map[bool]string{true: "PostgreSQL", false: "SQLite"}[o.databaseURL != ""])
-	fmt.Printf("  burst %.1f s; all Onboarded %.1f s after the last submission (%s)\n", burst.Seconds(), settled.Seconds(), counts)
+	stats.CreatesReceived += before.CreatesReceived
+	stats.CreatesRefusedExisting += before.CreatesRefusedExisting
+	stats.Faults += before.Faults
+	fmt.Printf("\nengine, %s: %d clients over %d organisations, faults %v, kill %v, slow %v, database %s\n", time.Now().UTC().Format("2006-01-02"),
+		o.clients, o.orgs, o.faults, o.kill, o.slow, map[bool]string{true: "PostgreSQL", false: "SQLite"}[o.databaseURL != ""])
+	after := "the last submission"
+	if o.slow {
+		after = "Sinch was quick again"
+	}
+	fmt.Printf("  burst %.1f s; all Onboarded %.1f s after %s (%s)\n", burst.Seconds(), settled.Seconds(), after, counts)
 	fmt.Printf("  sandbox: %d accounts, %d creates received, %d refused because the account existed, %d faults injected\n",
 		stats.Accounts, stats.CreatesReceived, stats.CreatesRefusedExisting, stats.Faults)
-	if counts.total < acked.Load() {
-		failures = append(failures, fmt.Sprintf("lost: %d submissions answered, %d clients stored", acked.Load(), counts.total))
+	if counts.total < expected {
+		failures = append(failures, fmt.Sprintf("lost: %d submissions answered or given up on, %d clients stored", expected, counts.total))
 	}
 	if counts.onboarded != counts.total {
 		failures = append(failures, fmt.Sprintf("%d of %d clients not Onboarded after %s (%s)", counts.total-counts.onboarded, counts.total, o.settle, counts))
@@ -216,43 +261,69 @@ func runEngine(ctx context.Context, o engineOptions) (failures, missed []string,
 		failures = append(failures, fmt.Sprintf("%d creates sent after the account existed", stats.CreatesRefusedExisting))
 	}
 	if settled > o.target && counts.onboarded == counts.total {
-		missed = append(missed, fmt.Sprintf("all Onboarded %.1f s after the last submission (within %s)", settled.Seconds(), o.target))
+		missed = append(missed, fmt.Sprintf("all Onboarded %.1f s after %s (within %s)", settled.Seconds(), after, o.target))
 	}
 	return failures, missed, nil
 }
 
-// startSandbox runs "wabadesk sandbox" with the fault profile.
-func startSandbox(dir, bin string, faults bool) (*exec.Cmd, string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, "", err
+// sandboxProc is a running "wabadesk sandbox".
+type sandboxProc struct {
+	cmd  *exec.Cmd
+	base string
+}
+
+// stop ends the sandbox as an operator would (it saves its state).
+func (p *sandboxProc) stop() {
+	_ = p.cmd.Process.Signal(os.Interrupt)
+	_ = p.cmd.Wait()
+}
+
+// startSandbox runs "wabadesk sandbox" on addr (a free port when empty)
+// with its state in dir and a profile: "faults" (the issue's fault
+// profile), "slow" (every call 0-40 s late) or "" (none).
+func startSandbox(dir, bin, addr, profile string) (*sandboxProc, error) {
+	if addr == "" {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		addr = ln.Addr().String()
+		ln.Close()
 	}
-	addr := ln.Addr().String()
-	ln.Close()
 	args := []string{"sandbox", "--addr", addr, "--key-id", "engine", "--key-secret", "engine-secret", "--auto-approve",
-		"--prepare-delay", "1s", "--review-delay", "1s", "--activate-delay", "1s"}
-	if faults {
+		"--prepare-delay", "1s", "--review-delay", "1s", "--activate-delay", "1s", "--state", filepath.Join(dir, "sandbox.json")}
+	switch profile {
+	case "faults":
 		args = append(args, "--fault-error-rate", "0.2", "--fault-drop-rate", "0.03", "--fault-lost-rate", "0.03",
 			"--fault-429-every", "20s", "--fault-429-for", "1.5s", "--fault-retry-after", "2s",
 			"--fault-latency", "2s", "--fault-latency-share", "0.25")
+	case "slow":
+		args = append(args, "--fault-latency", "40s", "--fault-latency-share", "1")
 	}
-	logf, err := os.Create(filepath.Join(dir, "sandbox.log"))
+	logf, err := os.OpenFile(filepath.Join(dir, "sandbox.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	base := "http://" + addr
+	p := &sandboxProc{cmd: cmd, base: "http://" + addr}
 	for range 100 {
-		if _, err := sandboxStats(base); err == nil {
-			return cmd, base, nil
+		if _, err := sandboxStats(p.base); err == nil {
+			return p, nil
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	return cmd, base, errors.New("the sandbox did not start")
+	p.stop()
+	return nil, errors.New("the sandbox did not start")
+}
+
+// isTimeout reports whether a request ended because the client gave up.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 // sbStats are the sandbox's counters (its /stats).

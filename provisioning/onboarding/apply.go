@@ -126,9 +126,9 @@ func applySender(s *models.Sender, snd *provisioning.Sender) []models.Event {
 }
 
 // nextSync is the polling schedule. Without working webhooks it adapts:
-// soon after a change, then a tenth of the time spent in the stage (a
-// client may take days to approve at Meta), at most every 15 minutes, or
-// hourly once nothing is expected. With working webhooks Sinch reports
+// a tenth of the time spent in the stage (a client may take days to
+// approve at Meta), from every 3 s to every 15 minutes, or from every
+// minute to hourly once nothing is expected. With working webhooks Sinch reports
 // every change, so polls only guard against a lost callback: every
 // transitionPoll for a little while in a stage Sinch leaves by itself,
 // then the polling budget: one hour per Sinch call a poll makes (calls),
@@ -146,12 +146,13 @@ func nextSync(c models.Client, now time.Time, hooked bool, calls int) *time.Time
 		budget := time.Duration(max(calls, 1)) * time.Hour
 		return ptr(now.Add(budget + rand.N(budget/10)))
 	}
-	wait := max(inStage/10, 3*time.Second)
-	limit := 15 * time.Minute
+	floor, limit := 3*time.Second, 15*time.Minute
 	if c.Stage == models.StageActive || c.Stage == models.StageRejected || c.Stage == models.StageOnboarded {
-		limit = time.Hour // nothing expected soon
+		// Nothing expected soon (what a person does next is synced as
+		// their action): fresh settled clients must not crowd the queue.
+		floor, limit = time.Minute, time.Hour
 	}
-	return ptr(now.Add(min(wait, limit)))
+	return ptr(now.Add(min(max(inStage/10, floor), limit)))
 }
 
 // movesBySelf are the stages Sinch (or Meta's review) ends within minutes

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -167,6 +168,22 @@ func TestKillBetweenIntentAndCall(t *testing.T) {
 	e.clock.Advance(46 * time.Second)
 	e.run()
 	e.expectOneAccount(c, 1)
+	events, err := e.store.Events(t.Context(), e.org.ID, c.ID, 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	submitted := 0
+	for _, ev := range events {
+		if strings.HasPrefix(ev.Title, "Submitted to Sinch") {
+			submitted++
+			if ev.Source != models.SourceSystem || ev.Actor != "" {
+				t.Fatalf("the worker's submission is attributed to %s %q", ev.Source, ev.Actor)
+			}
+		}
+	}
+	if submitted != 1 {
+		t.Fatalf("%d \"Submitted to Sinch\" events, want 1", submitted)
+	}
 }
 
 // A process killed after Sinch created the account, before recording it:

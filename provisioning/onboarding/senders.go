@@ -120,7 +120,7 @@ func (s *Service) afterSenderSubmit(ctx context.Context, tenantID int64, c model
 		out, err := s.store.ChangeSender(ctx, tenantID, snd.ID, func(m *models.Sender) ([]models.Event, error) {
 			m.Outbox, m.SinchErrors = models.Outbox{}, ""
 			m.Stage = models.SenderQueued // forces applySender to record the new stage
-			ev := []models.Event{{Source: models.SourceStaff, Actor: actor, Title: "Sender " + orSinch(m.Phone()) + " submitted to Sinch"}}
+			ev := []models.Event{actedEvent(actor, "Sender "+orSinch(m.Phone())+" submitted to Sinch")}
 			return append(ev, applySender(m, remote)...), nil
 		})
 		if err == nil {
@@ -128,11 +128,9 @@ func (s *Service) afterSenderSubmit(ctx context.Context, tenantID int64, c model
 		}
 		return out, err
 	case provisioning.IsRetryable(err) || errors.Is(err, provisioning.ErrOutcomeUnknown):
-		s.tenants.pauseOn429(tenantID, err, s.now(), s.Backoff(1))
 		out, qerr := s.store.ChangeSender(ctx, tenantID, snd.ID, func(m *models.Sender) ([]models.Event, error) {
 			m.Stage = models.SenderQueued
-			m.SubmitAttempts++
-			m.NextAttemptAt = ptr(s.now().Add(s.Backoff(m.SubmitAttempts)))
+			m.NextAttemptAt = s.nextRetry(tenantID, &m.SubmitAttempts, err)
 			m.OutcomeUnknown = wasUnknown || provisioning.IsOutcomeUnknown(err)
 			m.LastError = Plain(err)
 			return []models.Event{{Source: models.SourceSystem, Actor: actor,
@@ -169,7 +167,7 @@ func (s *Service) afterSenderSubmit(ctx context.Context, tenantID int64, c model
 // number, or for a number Sinch provides, a sender none of ours has claimed
 // with the same display name.
 func (s *Service) retrySender(ctx context.Context, tenantID int64, c models.Client, snd models.Sender, conn Connection) error {
-	const actor = "wabadesk (automatic retry)"
+	const actor = workerActor
 	if snd.OutcomeUnknown && snd.SinchID == "" {
 		list, err := conn.Client.ListSenders(ctx, c.ProjectID, provisioning.ListSendersParams{PageSize: 100})
 		if err != nil {

@@ -77,13 +77,15 @@ func New(store *models.Store, connect Connector) *Service {
 		kick: make(chan struct{}, 1)}
 }
 
-// DefaultBackoff waits 2 s, 4 s, 8 s... up to 5 minutes before background
+// DefaultBackoff waits 2 s, 4 s, 8 s... up to a minute before background
 // retry n (1-based), each cut by up to half at random so many failing
 // clients do not retry in lockstep. Short first steps matter: under a 20%
-// error rate most items need a second try, and a Sinch outage of minutes is
-// still covered by the cap (and Retry-After, which always wins).
+// error rate most items need a second try. The cap is short because an item
+// waits out its backoff even when Sinch is healthy again, and an outage
+// cannot flood Sinch with it: each organisation's rate limit bounds the
+// retries (and Retry-After always wins).
 func DefaultBackoff(n int) time.Duration {
-	d := min(2*time.Second<<min(n-1, 10), 5*time.Minute)
+	d := min(2*time.Second<<min(n-1, 10), time.Minute)
 	return time.Duration(float64(d) * (0.5 + 0.5*rand.Float64()))
 }
 

@@ -126,8 +126,7 @@ func (s *Service) afterSubmit(ctx context.Context, tenantID int64, c models.Clie
 				c.NextSyncAt, c.SyncPriority = ptr(s.now()), models.PriorityWebhook
 			}
 			c.SinchErrors, c.QueuedUpdate = "", false
-			events := []models.Event{{Source: models.SourceStaff, Actor: actor, Title: title}}
-			return append(events, applyAccount(c, acct)...), nil
+			return append([]models.Event{actedEvent(actor, title)}, applyAccount(c, acct)...), nil
 		})
 	case provisioning.IsRetryable(err) || errors.Is(err, provisioning.ErrOutcomeUnknown):
 		return s.queue(ctx, tenantID, c.ID, err, update, actor, wasUnknown)
@@ -171,13 +170,10 @@ func (s *Service) adopt(ctx context.Context, conn Connection, c models.Client) (
 
 // queue leaves the client for the worker after a transient failure.
 func (s *Service) queue(ctx context.Context, tenantID, id int64, cause error, update bool, actor string, wasUnknown bool) (models.Client, error) {
-	s.tenants.pauseOn429(tenantID, cause, s.now(), s.Backoff(1))
 	return s.store.ChangeClient(ctx, tenantID, id, func(c *models.Client) ([]models.Event, error) {
 		c.AccountStage, c.QueuedUpdate = models.AccountQueued, update
-		c.SubmitAttempts++
-		wait := s.retryWait(c.SubmitAttempts, cause)
-		next := s.now().Add(wait)
-		c.NextAttemptAt, c.NextSyncAt = &next, &next
+		next := s.nextRetry(tenantID, &c.SubmitAttempts, cause)
+		c.NextAttemptAt, c.NextSyncAt, c.SyncPriority = next, next, models.PriorityAction
 		c.OutcomeUnknown = wasUnknown || provisioning.IsOutcomeUnknown(cause)
 		c.LastError = Plain(cause)
 		var events []models.Event
@@ -194,7 +190,7 @@ func (s *Service) queue(ctx context.Context, tenantID, id int64, cause error, up
 // unknown outcome it first asks Sinch whether the account exists, so a
 // retry never creates a second one.
 func (s *Service) retrySubmit(ctx context.Context, tenantID int64, c models.Client, conn Connection) error {
-	const actor = "wabadesk (automatic retry)"
+	const actor = workerActor
 	if c.OutcomeUnknown && !c.QueuedUpdate {
 		acct, err := conn.Client.GetAccount(ctx, c.ProjectID)
 		switch {
@@ -233,3 +229,16 @@ func accountBM(a *provisioning.Account) string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// workerActor is the actor of work the engine does by itself (a retry of a
+// submission whose first attempt failed): no person to name.
+const workerActor = ""
+
+// actedEvent records what a person did, or, for the engine's own retries,
+// what wabadesk did on its own.
+func actedEvent(actor, title string) models.Event {
+	if actor == workerActor {
+		return models.Event{Source: models.SourceSystem, Title: title + " (automatic retry)"}
+	}
+	return models.Event{Source: models.SourceStaff, Actor: actor, Title: title}
+}

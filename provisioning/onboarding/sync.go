@@ -188,10 +188,13 @@ func (s *Service) schedule(ctx context.Context, tenantID, id int64, retry *time.
 		}
 		c.NextSyncAt = nextSync(*c, s.now(), hooked, calls)
 		if c.AccountStage == models.AccountQueued && c.NextAttemptAt != nil {
+			c.NextSyncAt = nil // nothing to read at Sinch before the next attempt
 			retry = earliest(retry, c.NextAttemptAt)
 		}
-		if retry != nil {
-			c.NextSyncAt = earliest(c.NextSyncAt, retry)
+		if retry != nil && (c.NextSyncAt == nil || !c.NextSyncAt.Before(*retry)) {
+			// A retry of a person's action (or the read right after one)
+			// goes before routine polls, however many are overdue.
+			c.NextSyncAt, c.SyncPriority = retry, models.PriorityAction
 		}
 		return nil, nil
 	})
@@ -210,11 +213,8 @@ func (s *Service) backoffSync(ctx context.Context, tenantID, id int64, cause err
 	if !provisioning.IsRetryable(cause) && !errors.Is(cause, ErrUnavailable) {
 		return cause
 	}
-	s.tenants.pauseOn429(tenantID, cause, s.now(), s.Backoff(1))
 	_, err := s.store.ChangeClient(ctx, tenantID, id, func(c *models.Client) ([]models.Event, error) {
-		c.SubmitAttempts++
-		wait := s.retryWait(c.SubmitAttempts, cause)
-		c.NextSyncAt, c.LastError = ptr(s.now().Add(wait)), Plain(cause)
+		c.NextSyncAt, c.LastError = s.nextRetry(tenantID, &c.SubmitAttempts, cause), Plain(cause)
 		return nil, nil
 	})
 	return err
@@ -283,12 +283,18 @@ func humanize(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// retryWait is the wait before background retry n after cause: the
-// backoff, or longer when Sinch asked for it with Retry-After.
-func (s *Service) retryWait(n int, cause error) time.Duration {
-	wait := s.Backoff(n)
+// nextRetry counts a failed attempt and says when to try again: after the
+// backoff, or later when Sinch asked for it with Retry-After. A 429 is
+// Sinch's rate limit, not the item's fault: it pauses the organisation and
+// leaves the item's backoff where it was.
+func (s *Service) nextRetry(tenantID int64, attempts *int, cause error) *time.Time {
+	s.tenants.pauseOn429(tenantID, cause, s.now(), s.Backoff(1))
+	if provisioning.StatusCode(cause) != 429 {
+		*attempts++
+	}
+	wait := s.Backoff(max(*attempts, 1))
 	if ra, ok := provisioning.RetryAfter(cause); ok {
 		wait = max(wait, ra)
 	}
-	return wait
+	return ptr(s.now().Add(wait))
 }
