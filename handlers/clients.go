@@ -192,7 +192,8 @@ func (h *Handler) submitAndRender(c echo.Context, cl models.Client, f clientForm
 		return redirect(c, clientURL(cl.ID))
 	}
 	if errors.Is(err, onboarding.ErrInProgress) {
-		h.flash(c, "info", "Submitting to Sinch — this page updates by itself when Sinch answers.")
+		// No flash: the page's own "Submitting to Sinch" note says it, and
+		// goes away when Sinch answers (a flash would stay).
 		return redirect(c, clientURL(cl.ID))
 	}
 	if err != nil {

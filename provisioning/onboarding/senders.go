@@ -133,7 +133,7 @@ func (s *Service) afterSenderSubmit(ctx context.Context, tenantID int64, c model
 			m.NextAttemptAt = s.nextRetry(tenantID, &m.SubmitAttempts, err)
 			m.OutcomeUnknown = wasUnknown || provisioning.IsOutcomeUnknown(err)
 			m.LastError = Plain(err)
-			return []models.Event{{Source: models.SourceSystem, Actor: actor,
+			return []models.Event{{Source: models.SourceSystem,
 				Title: "Sinch could not be reached; the sender is queued and retried automatically", Detail: Plain(err)}}, nil
 		})
 		if qerr == nil {

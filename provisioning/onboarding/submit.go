@@ -129,7 +129,7 @@ func (s *Service) afterSubmit(ctx context.Context, tenantID int64, c models.Clie
 			return append([]models.Event{actedEvent(actor, title)}, applyAccount(c, acct)...), nil
 		})
 	case provisioning.IsRetryable(err) || errors.Is(err, provisioning.ErrOutcomeUnknown):
-		return s.queue(ctx, tenantID, c.ID, err, update, actor, wasUnknown)
+		return s.queue(ctx, tenantID, c.ID, err, update, wasUnknown)
 	case parks(err):
 		return s.park(ctx, tenantID, c.ID, err, &wasUnknown)
 	}
@@ -169,7 +169,7 @@ func (s *Service) adopt(ctx context.Context, conn Connection, c models.Client) (
 }
 
 // queue leaves the client for the worker after a transient failure.
-func (s *Service) queue(ctx context.Context, tenantID, id int64, cause error, update bool, actor string, wasUnknown bool) (models.Client, error) {
+func (s *Service) queue(ctx context.Context, tenantID, id int64, cause error, update, wasUnknown bool) (models.Client, error) {
 	return s.store.ChangeClient(ctx, tenantID, id, func(c *models.Client) ([]models.Event, error) {
 		c.AccountStage, c.QueuedUpdate = models.AccountQueued, update
 		next := s.nextRetry(tenantID, &c.SubmitAttempts, cause)
@@ -178,7 +178,7 @@ func (s *Service) queue(ctx context.Context, tenantID, id int64, cause error, up
 		c.LastError = Plain(cause)
 		var events []models.Event
 		if c.SubmitAttempts == 1 || c.SubmitAttempts%5 == 0 { // not one line per retry
-			events = []models.Event{{Source: models.SourceSystem, Actor: actor,
+			events = []models.Event{{Source: models.SourceSystem,
 				Title:  "Sinch could not be reached; the submission is queued and retried automatically",
 				Detail: fmt.Sprintf("Attempt %d failed: %s", c.SubmitAttempts, Plain(cause))}}
 		}
