@@ -37,6 +37,9 @@ type config struct {
 	DBConnMaxLifetime string
 	Pool              models.Pool // parsed from the three DB* settings by validate
 	StuckAfter        string
+	SessionIdle       string
+	SessionLifetime   string
+	Sessions          models.SessionLimits // parsed from SessionIdle and SessionLifetime by validate
 	Stuck             map[models.Stage]time.Duration // parsed from StuckAfter by validate
 	EncryptionKey     string
 	Cipher            *models.Cipher // built from EncryptionKey by validate
@@ -62,6 +65,8 @@ func (c *config) settings() []setting {
 		{"db-max-idle-conns", "WABADESK_DB_MAX_IDLE_CONNS", "10", "PostgreSQL: idle connections kept for reuse (capped at db-max-open-conns)", &c.DBMaxIdleConns},
 		{"db-conn-max-lifetime", "WABADESK_DB_CONN_MAX_LIFETIME", "30m", "PostgreSQL: replace a connection after this long, like 30m or 1h (0: never)", &c.DBConnMaxLifetime},
 		{"encryption-key", "WABADESK_ENCRYPTION_KEY", "", "32 random bytes as hex or base64 that encrypt Sinch key secrets at rest (default: generated into <data-dir>/encryption.key)", &c.EncryptionKey},
+		{"session-idle", "WABADESK_SESSION_IDLE", "72h", "log staff out after this long without a request, like 12h or 72h", &c.SessionIdle},
+		{"session-lifetime", "WABADESK_SESSION_LIFETIME", "336h", "log staff out this long after they logged in, whatever their activity (336h: 14 days)", &c.SessionLifetime},
 		{"stuck-after", "WABADESK_STUCK_AFTER", "", "override 'needs attention' thresholds per stage, like meta_approval=72h,verification=12h (defaults in the README)", &c.StuckAfter},
 	}
 }
@@ -127,7 +132,7 @@ func (c *config) validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log-format %q: use text or json", c.LogFormat))
 	}
-	errs = append(errs, c.validateDatabase(), c.parseStuck())
+	errs = append(errs, c.validateDatabase(), c.parseStuck(), c.parseSessions())
 	if err := checkWritableDir(c.DataDir); err != nil {
 		errs = append(errs, fmt.Errorf("data-dir %q is not a writable directory: %w", c.DataDir, err))
 	} else if c.SessionSecret == "" {
@@ -245,4 +250,19 @@ func stuckStages() string {
 		}
 	}
 	return strings.Join(names, ", ")
+}
+
+// parseSessions reads the session lifetimes into c.Sessions.
+func (c *config) parseSessions() error {
+	idle, err1 := time.ParseDuration(c.SessionIdle)
+	life, err2 := time.ParseDuration(c.SessionLifetime)
+	var errs []error
+	if err1 != nil || idle < time.Minute {
+		errs = append(errs, fmt.Errorf("session-idle %q: use a duration of a minute or more, like 12h or 72h", c.SessionIdle))
+	}
+	if err2 != nil || life < time.Minute {
+		errs = append(errs, fmt.Errorf("session-lifetime %q: use a duration of a minute or more, like 336h (14 days)", c.SessionLifetime))
+	}
+	c.Sessions = models.SessionLimits{Idle: idle, Absolute: life}
+	return errors.Join(errs...)
 }

@@ -60,6 +60,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	}
 	store := models.NewStore(db)
 	store.StuckAfter = cfg.Stuck
+	store.Sessions = cfg.Sessions
 	store.Cipher = cfg.Cipher
 	defer store.Close()
 	if err := store.Migrate(ctx); err != nil {

@@ -98,9 +98,19 @@ func TestLoginRedirectsBackToRequestedPage(t *testing.T) {
 	if r.location() != "/account" {
 		t.Fatalf("after login went to %q", r.location())
 	}
-	r = b.post("/login", url.Values{"email": {"ana@acme.test"}, "password": {"correct horse battery"}, "next": {"https://evil.test/"}})
-	if r.location() != "/" {
-		t.Fatalf("open redirect: went to %q", r.location())
+	for _, next := range []string{"https://evil.test/", "//evil.test", "///evil.test", `/\evil.test`, `/\\evil.test`, `\/evil.test`,
+		"/%2F/evil.test", "/%2f%2fevil.test", "/%5Cevil.test", "/%5cevil.test", "/\t/evil.test", "/%09/evil.test", "/\n/evil.test",
+		"javascript:alert(1)", "http:/evil.test", " /evil.test", "evil.test", "/ok/..\\evil.test", "/@evil.test\\"} {
+		r = b.post("/login", url.Values{"email": {"ana@acme.test"}, "password": {"correct horse battery"}, "next": {next}})
+		if r.location() != "/" {
+			t.Errorf("open redirect: next=%q went to %q", next, r.location())
+		}
+	}
+	for _, next := range []string{"/account", "/clients?stage=draft&q=a%20b", "/clients/1#timeline", "/@ana"} {
+		r = b.post("/login", url.Values{"email": {"ana@acme.test"}, "password": {"correct horse battery"}, "next": {next}})
+		if r.location() != next {
+			t.Errorf("next=%q went to %q", next, r.location())
+		}
 	}
 }
 
@@ -187,5 +197,25 @@ func TestHealthAndReady(t *testing.T) {
 		if r := b.get(p); r.status != http.StatusOK {
 			t.Fatalf("%s = %d", p, r.status)
 		}
+	}
+}
+
+// Common and patterned passwords are refused, with the reason next to the
+// field, at sign-up, on an invite and when changing the password.
+func TestWeakPasswordsRefused(t *testing.T) {
+	app := mustApp(t)
+	for _, pw := range []string{"aaaaaaaaaa", "1234567890", "password12", "qwertyuiop", "iloveyou12", "ana@acme.test1"} {
+		r := app.browser().post("/signup", url.Values{"organisation_name": {"Acme"}, "name": {"Ana"}, "email": {"ana@acme.test"}, "password": {pw}})
+		expectStatus(t, r, http.StatusUnprocessableEntity)
+		if got := r.text("[data-testid=error-password]"); !strings.Contains(got, "too easy to guess") {
+			t.Errorf("password %q: message %q", pw, got)
+		}
+	}
+	b := app.browser()
+	b.mustSignup("Acme", "ana@acme.test")
+	r := b.post("/account/password", url.Values{"current_password": {"correct horse battery"}, "new_password": {"password12"}})
+	expectStatus(t, r, http.StatusUnprocessableEntity)
+	if got := r.text("[data-testid=error-new_password]"); !strings.Contains(got, "too easy to guess") {
+		t.Errorf("password change: message %q", got)
 	}
 }

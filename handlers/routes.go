@@ -92,6 +92,8 @@ func (h *Handler) routes() []route {
 
 		{http.MethodGet, "/account", h.showAccount, loggedIn},
 		{http.MethodPost, "/account/password", h.updatePassword, loggedIn},
+		{http.MethodPost, "/account/sessions/:sid/end", h.endUserSession, loggedIn},
+		{http.MethodPost, "/account/sessions/end-all", h.endAllSessions, loggedIn},
 
 		{http.MethodGet, "/staff", h.listStaff, loggedIn},
 		{http.MethodPost, "/staff/invites", h.createInvite, admin},
@@ -134,6 +136,8 @@ var auditActions = map[string]string{
 	"POST /clients/:id/senders/:sid/otp":      "otp.requested",
 	"POST /clients/:id/senders/:sid/verify":   "otp.entered",
 	"POST /account/password":                  "password.changed",
+	"POST /account/sessions/:sid/end":         "session.ended",
+	"POST /account/sessions/end-all":          "sessions.ended_all",
 	"POST /staff/invites":                     "staff.invited",
 	"POST /staff/invites/:id/delete":          "staff.invite_revoked",
 	"POST /staff/:id/delete":                  "staff.removed",

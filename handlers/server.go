@@ -64,7 +64,11 @@ type Handler struct {
 	regions *tenantCache[string]
 	portals *tenantCache[portalData]
 	users   *tenantCache[models.User]
-	conns   *tenantCache[onboarding.Connection]
+	// Staff sessions (session.go) and when this process last recorded
+	// activity on each.
+	staffSessions *tenantCache[models.Session]
+	touches       touchLog
+	conns         *tenantCache[onboarding.Connection]
 	// tokenTenants maps client-link tokens to their organisation, for portals.
 	tokenTenants tokenTenants
 }
@@ -77,8 +81,9 @@ func New(store *models.Store, onboard *onboarding.Service, cfg Config) http.Hand
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
 	secure := strings.HasPrefix(cfg.BaseURL, "https://")
 	h := &Handler{store: store, onboard: onboard, cfg: cfg, log: cfg.Logger, secure: secure,
-		sessions:    newSessionStore(cfg.SessionSecret, secure),
-		otpRequests: newWindowLimiter(5, time.Hour), otpVerifies: newWindowLimiter(10, time.Hour),
+		sessions:      newSessionStore(cfg.SessionSecret, secure, store.SessionLimits().Absolute),
+		staffSessions: newTenantCache[models.Session](store, cacheTTL, 1<<20),
+		otpRequests:   newWindowLimiter(5, time.Hour), otpVerifies: newWindowLimiter(10, time.Hour),
 		regions: newTenantCache[string](store, cacheTTL, 8<<20), portals: newTenantCache[portalData](store, cacheTTL, 4<<20),
 		users: newTenantCache[models.User](store, cacheTTL, 1<<20), conns: newTenantCache[onboarding.Connection](store, cacheTTL, 1<<20)}
 
@@ -152,11 +157,26 @@ func (h *Handler) connect(ctx context.Context, tenantID int64) (onboarding.Conne
 // link returns an absolute URL on the public base address.
 func (h *Handler) link(path string) string { return h.cfg.BaseURL + path }
 
-// localPath accepts only same-site paths for post-login redirects.
+// localPath returns next when it is a path of this site, else "/": the
+// redirect after log-in must never leave it. Browsers read a backslash as
+// "/" and drop tabs and newlines inside URLs, so "/\evil.example" or a tab
+// between two slashes lead to another host; those, schemes, hosts, user info and their
+// percent-encoded forms are all refused.
 func localPath(next string) string {
+	if next == "" || next[0] != '/' || len(next) > 2048 || strings.HasPrefix(next, "//") || unsafeInPath(next) {
+		return "/"
+	}
 	u, err := url.Parse(next)
-	if err != nil || next == "" || u.IsAbs() || u.Host != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(next, "//") {
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return "/"
+	}
+	if dec, err := url.PathUnescape(u.EscapedPath()); err != nil || strings.HasPrefix(dec, "//") || unsafeInPath(dec) {
 		return "/"
 	}
 	return next
+}
+
+// unsafeInPath reports a backslash or a control character.
+func unsafeInPath(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return r == '\\' || r < 0x20 || r == 0x7f })
 }

@@ -3,13 +3,13 @@ package handlers
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/labstack/echo/v4"
@@ -19,14 +19,15 @@ import (
 )
 
 const (
-	sessionName   = "wabadesk"
-	sessionMaxAge = 14 * 24 * 3600
-	keyUser       = "wabadesk.user" // echo context key for *models.User
+	sessionName = "wabadesk"
+	keyUser     = "wabadesk.user"    // echo context key for *models.User
+	keySession  = "wabadesk.session" // echo context key for *models.Session
 )
 
 // newSessionStore derives separate signing and encryption keys from the one
 // configured secret, so operators manage a single value.
-func newSessionStore(secret []byte, secure bool) *sessions.CookieStore {
+func newSessionStore(secret []byte, secure bool, lifetime time.Duration) *sessions.CookieStore {
+	maxAge := int(lifetime / time.Second)
 	derive := func(purpose string) []byte {
 		m := hmac.New(sha256.New, secret)
 		m.Write([]byte(purpose))
@@ -34,9 +35,9 @@ func newSessionStore(secret []byte, secure bool) *sessions.CookieStore {
 	}
 	s := sessions.NewCookieStore(derive("session-sign"), derive("session-encrypt"))
 	s.Options = &sessions.Options{
-		Path: "/", MaxAge: sessionMaxAge, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
+		Path: "/", MaxAge: maxAge, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
 	}
-	s.MaxAge(sessionMaxAge) // the codecs check the cookie's age too
+	s.MaxAge(maxAge) // the codecs check the cookie's age too
 	useSessionCodec(s)
 	return s
 }
@@ -47,50 +48,76 @@ func (h *Handler) session(c echo.Context) *sessions.Session {
 	return s
 }
 
-// loadUser puts the logged-in user, if any, into the context. A session whose
-// version no longer matches the user's (password changed, removed) is dropped.
+// loadUser puts the logged-in user, if any, into the context. The cookie
+// names a server-side session (models.Session); a session that was ended,
+// has expired or whose user is gone logs the browser out.
 func (h *Handler) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		s := h.session(c)
-		id, _ := s.Values["uid"].(int64)
-		if id == 0 {
+		token, _ := s.Values["sid"].(string)
+		org, _ := s.Values["org"].(int64)
+		if token == "" || org == 0 {
 			return next(c)
 		}
-		org, _ := s.Values["org"].(int64)
-		ver, _ := s.Values["ver"].(int)
-		u, err := h.sessionUser(c.Request().Context(), id, org, ver)
-		if errors.Is(err, models.ErrNotFound) || (err == nil && ver != u.SessionVersion) {
+		ctx := c.Request().Context()
+		sess, err := h.liveSession(ctx, org, token)
+		if errors.Is(err, models.ErrNotFound) {
 			h.endSession(c)
 			return next(c)
 		}
 		if err != nil {
 			return err
 		}
+		u, err := h.users.get(ctx, org, "user|"+itoa(sess.UserID), func(ctx context.Context) (models.User, int, error) {
+			u, err := h.store.UserByID(ctx, sess.UserID)
+			return u, 1 << 10, err
+		})
+		if errors.Is(err, models.ErrNotFound) || err == nil && u.OrganisationID != org {
+			h.endSession(c)
+			return next(c)
+		}
+		if err != nil {
+			return err
+		}
+		c.Set(keySession, &sess)
 		c.Set(keyUser, &u)
 		return next(c)
 	}
 }
 
-// sessionUser loads the session's user. Staff changes (password, removal)
-// are organisation changes, so the cached user is never older than the
-// session check needs, with two exceptions read from the database: a
-// cookie newer than the cached user (a password just changed on another
-// instance whose notice has not arrived yet) and a cookie from before the
-// session named the organisation.
-func (h *Handler) sessionUser(ctx context.Context, id, org int64, ver int) (models.User, error) {
-	if org != 0 {
-		u, err := h.users.get(ctx, org, "user|"+itoa(id), func(ctx context.Context) (models.User, int, error) {
-			u, err := h.store.UserByID(ctx, id)
-			return u, 1 << 10, err
-		})
-		if err == nil && u.OrganisationID != org {
-			return u, models.ErrNotFound
+// liveSession returns the session the token names while it is live, and
+// records activity at most once a minute. Rows are cached like users (an
+// ending notifies every instance); an expiry seen in a cached row is
+// checked against the database, where another instance may have recorded
+// more recent activity.
+func (h *Handler) liveSession(ctx context.Context, org int64, token string) (models.Session, error) {
+	load := func(ctx context.Context) (models.Session, int, error) {
+		sess, err := h.store.SessionByToken(ctx, token)
+		return sess, 512, err
+	}
+	sess, err := h.staffSessions.get(ctx, org, "session|"+models.HashToken(token), load)
+	if err != nil {
+		return sess, err
+	}
+	now := h.store.Now()
+	if last := h.touches.last(sess.ID); last.After(sess.LastSeenAt) {
+		sess.LastSeenAt = last
+	}
+	if !sess.Live(now, h.store.SessionLimits()) {
+		if sess, _, err = load(ctx); err != nil {
+			return sess, err
 		}
-		if err != nil || u.SessionVersion >= ver {
-			return u, err
+		if !sess.Live(now, h.store.SessionLimits()) || sess.OrganisationID != org {
+			return sess, models.ErrNotFound
 		}
 	}
-	return h.store.UserByID(ctx, id)
+	if now.Sub(sess.LastSeenAt) > time.Minute {
+		if err := h.store.TouchSession(ctx, sess.ID); err != nil {
+			return sess, err
+		}
+		h.touches.record(sess.ID, now)
+	}
+	return sess, nil
 }
 
 // require refuses the request unless a user with at least min is logged in.
@@ -121,29 +148,66 @@ func currentUser(c echo.Context) *models.User {
 }
 
 // startSession logs u in with a fresh session: every old value (and any
-// fixated session) is discarded and a new random ID issued.
+// fixated session) is discarded, a new server-side session recorded and
+// its random token put in the cookie.
 func (h *Handler) startSession(c echo.Context, u models.User) error {
+	r := c.Request()
+	token, sess, err := h.store.StartSession(r.Context(), u, r.UserAgent(), c.RealIP())
+	if err != nil {
+		return err
+	}
 	s := h.session(c)
 	for k := range s.Values {
 		delete(s.Values, k)
 	}
-	sid := make([]byte, 16)
-	_, _ = rand.Read(sid)
-	s.Values["sid"] = hex.EncodeToString(sid)
-	s.Values["uid"] = u.ID
+	s.Values["sid"] = token
 	s.Values["org"] = u.OrganisationID
-	s.Values["ver"] = u.SessionVersion
+	c.Set(keySession, &sess)
 	c.Set(keyUser, &u)
-	return s.Save(c.Request(), c.Response())
+	return s.Save(r, c.Response())
 }
 
-// endSession forgets the user (the cookie is replaced by an empty one).
+// endSession ends the browser's session: its row (so copies of the cookie
+// stop working too) and the cookie, replaced by an empty one.
 func (h *Handler) endSession(c echo.Context) {
+	if sess, u := currentSession(c), currentUser(c); sess != nil && u != nil {
+		if err := h.store.EndSession(c.Request().Context(), u.OrganisationID, u.ID, sess.ID); err != nil && !errors.Is(err, models.ErrNotFound) {
+			h.log.Warn("ending a session failed", "error", err)
+		}
+	}
 	s := h.session(c)
 	for k := range s.Values {
 		delete(s.Values, k)
 	}
 	_ = s.Save(c.Request(), c.Response())
+}
+
+// currentSession is the logged-in browser's session or nil.
+func currentSession(c echo.Context) *models.Session {
+	s, _ := c.Get(keySession).(*models.Session)
+	return s
+}
+
+// touchLog remembers when this process last recorded activity on each
+// session, so a cached row does not trigger a write per request.
+type touchLog struct {
+	mu sync.Mutex
+	at map[int64]time.Time
+}
+
+func (t *touchLog) last(id int64) time.Time {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.at[id]
+}
+
+func (t *touchLog) record(id int64, now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.at == nil || len(t.at) > 10000 {
+		t.at = map[int64]time.Time{}
+	}
+	t.at[id] = now
 }
 
 // flash queues a message for the next page.

@@ -18,10 +18,8 @@ type sessionCodec struct{}
 
 // sessionValues is everything wabadesk keeps in the session.
 type sessionValues struct {
-	SID   string   `json:"sid,omitempty"`   // random, renewed at log-in
-	UID   int64    `json:"uid,omitempty"`   // the user
-	Org   int64    `json:"org,omitempty"`   // the user's organisation
-	Ver   int      `json:"ver,omitempty"`   // the user's session version
+	SID   string   `json:"sid,omitempty"`   // the server-side session's token, new at every log-in
+	Org   int64    `json:"org,omitempty"`   // the user's organisation (the session cache's key)
 	Flash []string `json:"flash,omitempty"` // messages for the next page
 }
 
@@ -46,12 +44,8 @@ func (sessionCodec) Serialize(src any) ([]byte, error) {
 		switch key {
 		case "sid":
 			v.SID, ok = val.(string)
-		case "uid":
-			v.UID, ok = val.(int64)
 		case "org":
 			v.Org, ok = val.(int64)
-		case "ver":
-			v.Ver, ok = val.(int)
 		case flashKey:
 			var list []any
 			list, ok = val.([]any)
@@ -77,9 +71,7 @@ func (sessionCodec) Deserialize(src []byte, dst any) error {
 	}
 	var v sessionValues
 	if err := json.Unmarshal(src, &v); err != nil {
-		// Cookies written before 2026-11-22 hold gob; they keep working
-		// until they expire (14 days) instead of logging everyone out.
-		return securecookie.GobEncoder{}.Deserialize(src, dst)
+		return err // an old or foreign cookie: the browser starts a new session
 	}
 	if *m == nil {
 		*m = map[any]any{}
@@ -87,14 +79,8 @@ func (sessionCodec) Deserialize(src []byte, dst any) error {
 	if v.SID != "" {
 		(*m)["sid"] = v.SID
 	}
-	if v.UID != 0 {
-		(*m)["uid"] = v.UID
-	}
 	if v.Org != 0 {
 		(*m)["org"] = v.Org
-	}
-	if v.Ver != 0 {
-		(*m)["ver"] = v.Ver
 	}
 	if len(v.Flash) > 0 {
 		list := make([]any, len(v.Flash))

@@ -22,6 +22,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		&AuditEntry{},
 		&Logo{},
 		&PendingCall{},
+		&Session{},
 	)
 	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)

@@ -24,6 +24,8 @@ type Store struct {
 	Now func() time.Time
 	// PasswordCost is the bcrypt cost; tests lower it to bcrypt.MinCost.
 	PasswordCost int
+	// Sessions are the lifetimes of staff sessions (zero: the defaults).
+	Sessions SessionLimits
 	// StuckAfter holds the per-stage "needs attention" thresholds.
 	StuckAfter map[Stage]time.Duration
 	// Changes receives a notice after every committed client change.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/trustelem/zxcvbn"
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
 )
@@ -28,9 +29,6 @@ type User struct {
 	Email          string       `gorm:"size:254;not null;uniqueIndex"`
 	PasswordHash   string       `gorm:"not null"`
 	Role           Role         `gorm:"size:16;not null"`
-	// SessionVersion is stored in the session cookie; bumping it logs the
-	// user out everywhere (password change, removal).
-	SessionVersion int `gorm:"not null;default:1"`
 	LastLoginAt    *time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
@@ -47,7 +45,7 @@ func validatePerson(v ValidationError, name, email *string, password string) {
 		v.Add("name", "Use at most 120 characters.")
 	}
 	validateEmail(v, "email", *email)
-	validatePassword(v, "password", password)
+	validatePassword(v, "password", password, *name, *email)
 }
 
 func normaliseEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
@@ -63,12 +61,19 @@ func validateEmail(v ValidationError, field, email string) {
 	}
 }
 
-func validatePassword(v ValidationError, field, pw string) {
+// validatePassword keeps the length rule and refuses passwords a guesser
+// tries early: zxcvbn's estimate (common passwords, words and names,
+// keyboard patterns, repeats, dates, and the person's own name and e-mail
+// given as inputs) must be at least 10^8 guesses (its score 3).
+func validatePassword(v ValidationError, field, pw string, inputs ...string) {
 	switch {
 	case len([]rune(pw)) < MinPasswordLength:
 		v.Add(field, fmt.Sprintf("Use at least %d characters.", MinPasswordLength))
 	case len(pw) > 72: // bcrypt ignores everything past 72 bytes
 		v.Add(field, "Use at most 72 characters.")
+	case zxcvbn.PasswordStrength(pw, inputs).Score < 3:
+		v.Add(field, "This password is too easy to guess: it is a common password, or made of a word, a name, your e-mail, "+
+			"a keyboard pattern or repeated characters. Try a few unrelated words, like a short phrase only you would think of.")
 	}
 }
 
@@ -138,7 +143,7 @@ func (s *Store) ChangePassword(ctx context.Context, tenantID, userID int64, curr
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(current)) != nil {
 		v.Add("current_password", "That is not your current password.")
 	}
-	validatePassword(v, "new_password", next)
+	validatePassword(v, "new_password", next, u.Name, u.Email)
 	if err := v.Err(); err != nil {
 		return User{}, err
 	}
@@ -147,11 +152,13 @@ func (s *Store) ChangePassword(ctx context.Context, tenantID, userID int64, curr
 		return User{}, err
 	}
 	u.PasswordHash = hash
-	u.SessionVersion++
-	err = s.db.WithContext(ctx).Model(&u).Updates(map[string]any{
-		"password_hash": u.PasswordHash, "session_version": u.SessionVersion, "updated_at": s.now(),
-	}).Error
-	s.notify(tenantID, 0, err) // ends the user's other sessions, cached ones too
+	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&u).Updates(map[string]any{"password_hash": u.PasswordHash, "updated_at": s.now()}).Error; err != nil {
+			return err
+		}
+		return endSessions(tx, tenantID, u.ID, 0) // the caller starts a new one
+	})
+	s.notify(tenantID, 0, err) // cached sessions end too
 	return u, wrap(err, "change password")
 }
 
@@ -174,6 +181,9 @@ func (s *Store) RemoveStaff(ctx context.Context, tenantID int64, actor User, use
 		}
 		if u.ID == actor.ID || (u.Role == RoleOwner && actor.Role != RoleOwner) {
 			return ErrForbidden
+		}
+		if err := endSessions(tx, tenantID, u.ID, 0); err != nil {
+			return err
 		}
 		return tx.Delete(&u).Error
 	})

@@ -45,6 +45,9 @@ func (s *Service) Run(ctx context.Context, every time.Duration) {
 			if err := s.store.PruneDeliveries(ctx); err != nil {
 				s.log().Warn("prune deliveries failed", "error", err)
 			}
+			if err := s.store.PruneSessions(ctx); err != nil {
+				s.log().Warn("prune sessions failed", "error", err)
+			}
 		}
 	}
 }
