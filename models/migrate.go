@@ -24,6 +24,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 		&PendingCall{},
 		&Session{},
 	)
+	if err == nil {
+		err = s.sealHookSecrets(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -18,7 +19,12 @@ type ProjectHook struct {
 	OrganisationID int64  `gorm:"not null;uniqueIndex:idx_hooks_org_project,priority:1"`
 	ProjectID      string `gorm:"size:64;not null;uniqueIndex:idx_hooks_org_project,priority:2"`
 	Token          string `gorm:"size:64;not null;uniqueIndex"`
-	Secret         string `gorm:"size:128;not null"`
+	// Secret signs Sinch's callbacks. It is stored sealed (SecretSealed,
+	// bound to the organisation and project) and opened on every read;
+	// LegacySecret is the plain column of before, emptied by Migrate.
+	Secret       string `gorm:"-"`
+	SecretSealed []byte
+	LegacySecret string `gorm:"column:secret;size:128;not null;default:''"`
 	// Target is the URL registered at Sinch; when the base URL changes it
 	// differs from the wanted one and the hook is registered again.
 	Target    string `gorm:"size:500;not null;default:''"`
@@ -57,28 +63,73 @@ func (s *Store) HookFor(ctx context.Context, tenantID int64, projectID string) (
 	var h ProjectHook
 	err := s.db.WithContext(ctx).Where("organisation_id = ? AND project_id = ?", tenantID, projectID).First(&h).Error
 	if err == nil {
-		return h, nil
+		return h, s.openHook(&h)
 	}
 	if err != gorm.ErrRecordNotFound {
 		return h, wrap(err, "hook")
 	}
+	if s.Cipher == nil {
+		return h, ErrNoCipher
+	}
 	token, _ := NewToken()
 	secret, _ := NewToken()
-	h = ProjectHook{OrganisationID: tenantID, ProjectID: projectID, Token: token[:32], Secret: secret}
+	h = ProjectHook{OrganisationID: tenantID, ProjectID: projectID, Token: token[:32],
+		SecretSealed: s.Cipher.Seal(secret, hookAD(tenantID, projectID))}
 	err = s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&h).Error
 	if err != nil {
 		return h, wrap(err, "create hook")
 	}
 	// Lost a race with another process: read the winner.
 	err = s.db.WithContext(ctx).Where("organisation_id = ? AND project_id = ?", tenantID, projectID).First(&h).Error
-	return h, wrap(err, "hook")
+	if err != nil {
+		return h, wrap(err, "hook")
+	}
+	return h, s.openHook(&h)
+}
+
+// hookAD binds a sealed webhook secret to its organisation and project.
+func hookAD(tenantID int64, projectID string) string {
+	return "hook|" + strconv.FormatInt(tenantID, 10) + "|" + projectID
+}
+
+// openHook fills in the hook's secret from its sealed form.
+func (s *Store) openHook(h *ProjectHook) error {
+	if s.Cipher == nil {
+		return ErrNoCipher
+	}
+	var err error
+	h.Secret, err = s.Cipher.Open(h.SecretSealed, hookAD(h.OrganisationID, h.ProjectID))
+	return err
+}
+
+// sealHookSecrets seals the webhook secrets stored in plain text before
+// they were sealed, and empties the plain column.
+func (s *Store) sealHookSecrets(ctx context.Context) error {
+	var plain []ProjectHook
+	if err := s.db.WithContext(ctx).Where("secret <> ''").Find(&plain).Error; err != nil {
+		return err
+	}
+	if len(plain) > 0 && s.Cipher == nil {
+		return ErrNoCipher
+	}
+	for _, h := range plain {
+		sealed := s.Cipher.Seal(h.LegacySecret, hookAD(h.OrganisationID, h.ProjectID))
+		err := s.db.WithContext(ctx).Model(&ProjectHook{}).Where("id = ? AND secret = ?", h.ID, h.LegacySecret).
+			Updates(map[string]any{"secret_sealed": sealed, "secret": ""}).Error
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // HookByToken finds the hook a callback URL names.
 func (s *Store) HookByToken(ctx context.Context, token string) (ProjectHook, error) {
 	var h ProjectHook
-	err := s.db.WithContext(ctx).Where("token = ?", token).First(&h).Error
-	return h, wrap(err, "hook by token")
+	if err := s.db.WithContext(ctx).Where("token = ?", token).First(&h).Error; err != nil {
+		return h, wrap(err, "hook by token")
+	}
+	return h, s.openHook(&h)
 }
 
 // SaveHook records the registration outcome.

@@ -67,6 +67,8 @@ func mustEngine(t testing.TB) *engine {
 	e := &engine{t: t, clock: &fakeClock{now: start}, start: start}
 	e.store = models.NewStore(modelstest.Open(t))
 	e.store.Now, e.store.PasswordCost = e.clock.Now, bcrypt.MinCost
+	key, _ := models.ParseKey(strings.Repeat("5e", 32))
+	e.store.Cipher, _ = models.NewCipher(key) // webhook secrets are sealed
 	if err := e.store.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
