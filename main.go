@@ -95,7 +95,10 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 		Sandbox:       sb,
 		Connections:   conns,
 	})
-	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	// A slow client holds a connection for at most these (event streams
+	// extend their own deadlines, handlers/live.go).
+	srv := &http.Server{Handler: app, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: readTimeout,
+		WriteTimeout: writeTimeout, IdleTimeout: 2 * time.Minute}
 	srv.RegisterOnShutdown(func() { close(done) }) // ends live event streams
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -150,3 +153,11 @@ func newLogger(cfg config) *slog.Logger {
 	}
 	return slog.New(slog.NewTextHandler(os.Stdout, opts))
 }
+
+// The server's timeouts: reading a request (1 MB at most) and writing an
+// answer (a CSV export of the audit log is the longest). Variables only so
+// a test can shorten them.
+var (
+	readTimeout  = 30 * time.Second
+	writeTimeout = 2 * time.Minute
+)

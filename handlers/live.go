@@ -58,6 +58,13 @@ func (h *Handler) stream(c echo.Context, tenantID int64, keep func(models.Change
 	changes, cancel := h.store.Changes.Subscribe(tenantID)
 	defer cancel()
 	w := c.Response()
+	// The server's read and write timeouts (main) bound ordinary requests;
+	// a stream lifts the read deadline (the request is read; a timeout there
+	// would cancel it) and moves its write deadline on before every write.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{})
+	extend := func() { _ = rc.SetWriteDeadline(time.Now().Add(2 * liveHeartbeat)) }
+	extend()
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
@@ -78,6 +85,7 @@ func (h *Handler) stream(c echo.Context, tenantID int64, keep func(models.Change
 		case <-h.cfg.Done:
 			return nil
 		case <-heartbeat.C:
+			extend()
 			fmt.Fprint(w, ": keep-alive\n\n")
 		case ch := <-changes:
 			if !keep(ch) {
@@ -91,6 +99,7 @@ func (h *Handler) stream(c echo.Context, tenantID int64, keep func(models.Change
 					drained = true
 				}
 			}
+			extend()
 			fmt.Fprintf(w, "event: change\ndata: %d\n\n", ch.ClientID)
 		}
 		w.Flush()
