@@ -1,10 +1,10 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -78,6 +78,15 @@ func (h *Handler) createSignup(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return err
 	}
+	// The answer says whether an e-mail has an account: a stranger may ask
+	// only so often.
+	if ok, err := h.allow(c.Request().Context(), signupsPerIP, c.RealIP()); err != nil || !ok {
+		if err != nil {
+			return err
+		}
+		form := formOf(&f, map[string]string{"": "Too many sign-ups from your network. For your security, wait an hour and try again."})
+		return render(c, http.StatusTooManyRequests, views.SignupPage(h.page(c, "Create your organisation", ""), form, firstRun))
+	}
 	_, user, err := h.store.CreateOrganisation(c.Request().Context(), models.SignUp(f))
 	if v, ok := models.AsValidation(err); ok {
 		return render(c, http.StatusUnprocessableEntity, views.SignupPage(h.page(c, "Create your organisation", ""), formOf(&f, v), firstRun))
@@ -112,15 +121,22 @@ func (h *Handler) createLogin(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return err
 	}
-	email, ip, now := strings.ToLower(strings.TrimSpace(f.Email)), c.RealIP(), time.Now()
-	if h.loginThrottled(email, ip, now) {
+	ctx := c.Request().Context()
+	email, ip := strings.ToLower(strings.TrimSpace(f.Email)), c.RealIP()
+	throttled, err := h.loginThrottled(ctx, email, ip)
+	if err != nil {
+		return err
+	}
+	if throttled {
 		h.auditLoginFailure(c, email, "refused: too many failed attempts")
 		form := formOf(&f, map[string]string{"": "Too many failed log-in attempts. For your security, wait 15 minutes and try again."})
 		return render(c, http.StatusTooManyRequests, views.LoginPage(h.page(c, "Log in", ""), form, h.cfg.SignupOpen))
 	}
-	user, err := h.store.Authenticate(c.Request().Context(), f.Email, f.Password)
+	user, err := h.store.Authenticate(ctx, f.Email, f.Password)
 	if errors.Is(err, models.ErrBadLogin) {
-		h.logins.fail(now, "user:"+email, "ip:"+ip)
+		if err := errors.Join(h.count(ctx, loginFailsPerUser, email), h.count(ctx, loginFailsPerIP, ip)); err != nil {
+			return err
+		}
 		h.auditLoginFailure(c, email, "wrong e-mail or password")
 		form := formOf(&f, map[string]string{"": "Wrong e-mail or password. Check both and try again."})
 		return render(c, http.StatusUnauthorized, views.LoginPage(h.page(c, "Log in", ""), form, h.cfg.SignupOpen))
@@ -128,7 +144,9 @@ func (h *Handler) createLogin(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.logins.clear("user:" + email)
+	if err := h.forget(ctx, loginFailsPerUser, email); err != nil {
+		return err
+	}
 	if err := h.startSession(c, user); err != nil {
 		return err
 	}
@@ -193,4 +211,13 @@ func (h *Handler) acceptInvite(c echo.Context) error {
 	}
 	h.flash(c, "success", "Welcome to "+inv.Organisation.Name+"!")
 	return redirect(c, "/")
+}
+
+// loginThrottled reports whether a log-in for email from ip must wait.
+func (h *Handler) loginThrottled(ctx context.Context, email, ip string) (bool, error) {
+	user, err := h.reached(ctx, loginFailsPerUser, email)
+	if err != nil || user {
+		return user, err
+	}
+	return h.reached(ctx, loginFailsPerIP, ip)
 }

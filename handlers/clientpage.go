@@ -273,7 +273,7 @@ func (h *Handler) portalMeta(c echo.Context) error {
 
 // portalOTP asks Sinch to send the code by SMS or voice.
 func (h *Handler) portalOTP(c echo.Context) error {
-	return h.portalOTPStep(c, "method", h.otpRequests, "client.otp_requested",
+	return h.portalOTPStep(c, "method", otpRequests, "client.otp_requested",
 		func(p *portal, method string) error {
 			_, err := h.onboard.RequestOTP(c.Request().Context(), p.link.OrganisationID, p.client.ID, p.sender.ID, method,
 				p.client.Name+" (shared link)", models.SourceClient)
@@ -283,7 +283,7 @@ func (h *Handler) portalOTP(c echo.Context) error {
 
 // portalVerify checks the code the client typed.
 func (h *Handler) portalVerify(c echo.Context) error {
-	return h.portalOTPStep(c, "code", h.otpVerifies, "client.otp_entered",
+	return h.portalOTPStep(c, "code", otpVerifies, "client.otp_entered",
 		func(p *portal, code string) error {
 			_, err := h.onboard.VerifyOTP(c.Request().Context(), p.link.OrganisationID, p.client.ID, p.sender.ID, code,
 				p.client.Name+" (shared link)", models.SourceClient)
@@ -295,7 +295,7 @@ func (h *Handler) portalVerify(c echo.Context) error {
 // per-link and per-address limit, the Sinch call, the audit entry, and the
 // answer in the client's language. A step with a done notice re-renders the
 // page with it; one without redirects back (PRG).
-func (h *Handler) portalOTPStep(c echo.Context, field string, limit *windowLimiter, action string,
+func (h *Handler) portalOTPStep(c echo.Context, field string, limit rateLimit, action string,
 	call func(p *portal, value string) error, done string) error {
 	p, err := h.openPortal(c, true)
 	if p == nil {
@@ -310,7 +310,10 @@ func (h *Handler) portalOTPStep(c echo.Context, field string, limit *windowLimit
 	if p.sender == nil || p.client.Stage != models.StageVerification {
 		return refuse(http.StatusConflict, views.T(p.lang, "err.notnow"))
 	}
-	if !limit.allow(h.store.Now(), "link:"+itoa(p.link.ID), "ip:"+c.RealIP()) {
+	if ok, err := h.allow(c.Request().Context(), limit, "link:"+itoa(p.link.ID), "ip:"+c.RealIP()); err != nil || !ok {
+		if err != nil {
+			return err
+		}
 		return refuse(http.StatusTooManyRequests, views.T(p.lang, "err.toomany"))
 	}
 	err = call(p, value)

@@ -32,6 +32,16 @@ type testApp struct {
 	store *models.Store
 	sb    *sandbox.Sandbox
 	svc   *onboarding.Service
+	cfg   handlers.Config
+}
+
+// twin is a second instance of the app on the same database, as another
+// process behind the load balancer would be (its own caches and memory).
+func (a *testApp) twin() *testApp {
+	b := *a
+	b.srv = httptest.NewServer(handlers.New(a.store, a.svc, a.cfg))
+	a.t.Cleanup(b.srv.Close)
+	return &b
 }
 
 // appSetup is what a test may adjust before the app is built.
@@ -95,6 +105,7 @@ func mustApp(t testing.TB, opts ...appOption) *testApp {
 	app.svc.Backoff = func(int) time.Duration { return 0 }
 	app.svc.WebhookBase = app.srv.URL + "/webhooks/sinch/"
 	cfg.Sandbox = app.sb
+	app.cfg = cfg
 	app.srv.Config.Handler = handlers.New(store, app.svc, cfg)
 	t.Cleanup(func() { app.srv.Close(); app.sb.Close(); store.Close() })
 	return app

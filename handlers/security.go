@@ -2,8 +2,6 @@ package handlers
 
 import (
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/labstack/echo/v4"
 )
@@ -39,67 +37,4 @@ func (h *Handler) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return next(c)
 	}
-}
-
-// Log-in throttling: after too many failures for one e-mail address, or
-// from one IP address, log-ins are refused for a while (429), even with the
-// right password, so guessing does not pay.
-const (
-	loginWindow     = 15 * time.Minute
-	maxFailsPerUser = 5
-	maxFailsPerIP   = 20
-)
-
-// failureCounter counts failures per key in a sliding window. It lives in
-// this process: with several instances each counts on its own.
-type failureCounter struct {
-	mu    sync.Mutex
-	fails map[string][]time.Time
-}
-
-// blocked reports whether key has reached max failures in the window.
-func (f *failureCounter) blocked(key string, max int, now time.Time) bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.recent(key, now)) >= max
-}
-
-// fail records one failure for each key.
-func (f *failureCounter) fail(now time.Time, keys ...string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.fails == nil {
-		f.fails = map[string][]time.Time{}
-	}
-	if len(f.fails) > 10000 { // forget idle keys now and then
-		for k := range f.fails {
-			if len(f.recent(k, now)) == 0 {
-				delete(f.fails, k)
-			}
-		}
-	}
-	for _, k := range keys {
-		f.fails[k] = append(f.recent(k, now), now)
-	}
-}
-
-// clear forgets key's failures (a successful log-in).
-func (f *failureCounter) clear(key string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	delete(f.fails, key)
-}
-
-func (f *failureCounter) recent(key string, now time.Time) []time.Time {
-	ts := f.fails[key]
-	i := 0
-	for i < len(ts) && now.Sub(ts[i]) >= loginWindow {
-		i++
-	}
-	return ts[i:]
-}
-
-// loginThrottled reports whether a log-in for email from ip must wait.
-func (h *Handler) loginThrottled(email, ip string, now time.Time) bool {
-	return h.logins.blocked("user:"+email, maxFailsPerUser, now) || h.logins.blocked("ip:"+ip, maxFailsPerIP, now)
 }

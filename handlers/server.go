@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/gorilla/sessions"
 	"github.com/klauspost/compress/gzhttp"
@@ -55,11 +54,6 @@ type Handler struct {
 	sessions *sessions.CookieStore
 	log      *slog.Logger
 	secure   bool
-	logins   failureCounter // failed log-ins per e-mail and per address
-	// Limits of the public OTP forms, per link and per address, on top of
-	// the resend wait and wrong-code limit the onboarding service applies.
-	otpRequests *windowLimiter
-	otpVerifies *windowLimiter
 	// Rendered list regions and client-page data, see cache.go.
 	regions *tenantCache[string]
 	portals *tenantCache[portalData]
@@ -83,8 +77,7 @@ func New(store *models.Store, onboard *onboarding.Service, cfg Config) http.Hand
 	h := &Handler{store: store, onboard: onboard, cfg: cfg, log: cfg.Logger, secure: secure,
 		sessions:      newSessionStore(cfg.SessionSecret, secure, store.SessionLimits().Absolute),
 		staffSessions: newTenantCache[models.Session](store, cacheTTL, 1<<20),
-		otpRequests:   newWindowLimiter(5, time.Hour), otpVerifies: newWindowLimiter(10, time.Hour),
-		regions: newTenantCache[string](store, cacheTTL, 8<<20), portals: newTenantCache[portalData](store, cacheTTL, 4<<20),
+		regions:       newTenantCache[string](store, cacheTTL, 8<<20), portals: newTenantCache[portalData](store, cacheTTL, 4<<20),
 		users: newTenantCache[models.User](store, cacheTTL, 1<<20), conns: newTenantCache[onboarding.Connection](store, cacheTTL, 1<<20)}
 
 	e := echo.New()

@@ -5,6 +5,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -118,5 +119,35 @@ func TestSessionLifetimes(t *testing.T) {
 	now = now.Add(limits.Idle + time.Minute)
 	if loggedIn(b) {
 		t.Fatal("a session outlived its idle limit")
+	}
+}
+
+// Limits are counted in the database: failures on two instances add up,
+// and sign-ups from one address are throttled.
+func TestLimitsAreSharedByInstances(t *testing.T) {
+	a := mustApp(t)
+	b := a.twin()
+	a.browser().mustSignup("Acme", "ana@acme.test")
+	for i := range 5 {
+		inst := map[bool]*testApp{true: a, false: b}[i%2 == 0]
+		r := inst.browser().post("/login", url.Values{"email": {"ana@acme.test"}, "password": {"wrong password " + strconv.Itoa(i)}})
+		expectStatus(t, r, http.StatusUnauthorized)
+	}
+	for _, inst := range []*testApp{a, b} {
+		r := inst.browser().post("/login", url.Values{"email": {"ana@acme.test"}, "password": {"correct horse battery"}})
+		expectStatus(t, r, http.StatusTooManyRequests)
+	}
+
+	// Sign-up answers whether an address has an account: 20 an hour per
+	// address, Acme's own sign-up included.
+	for i := range 19 {
+		inst := map[bool]*testApp{true: a, false: b}[i%2 == 0]
+		r := inst.browser().post("/signup", url.Values{"organisation_name": {"X"}, "name": {"X"}, "email": {"ana@acme.test"}, "password": {"correct horse battery"}})
+		expectStatus(t, r, http.StatusUnprocessableEntity) // the address has an account
+	}
+	r := b.browser().post("/signup", url.Values{"organisation_name": {"X"}, "name": {"X"}, "email": {"ana@acme.test"}, "password": {"correct horse battery"}})
+	expectStatus(t, r, http.StatusTooManyRequests)
+	if !strings.Contains(r.text("[data-testid=form-error]"), "Too many sign-ups") {
+		t.Fatalf("message %q", r.text("[data-testid=form-error]"))
 	}
 }

@@ -63,6 +63,13 @@ func (h *Handler) createInvite(c echo.Context) error {
 		return err
 	}
 	u := currentUser(c)
+	// The answer says whether an e-mail has an account anywhere.
+	if ok, err := h.allow(c.Request().Context(), invitesPerIP, c.RealIP()); err != nil || !ok {
+		if err != nil {
+			return err
+		}
+		return h.renderStaff(c, http.StatusTooManyRequests, formOf(&f, map[string]string{"": "Too many invites from your network. Wait an hour and try again."}))
+	}
 	inv, token, err := h.store.CreateInvite(c.Request().Context(), u.OrganisationID, *u,
 		models.NewInvite{Email: f.Email, Role: models.Role(f.Role)})
 	if v, ok := models.AsValidation(err); ok {

@@ -23,6 +23,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		&Logo{},
 		&PendingCall{},
 		&Session{},
+		&RateCounter{},
 	)
 	if err == nil {
 		err = s.sealHookSecrets(ctx)

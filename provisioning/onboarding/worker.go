@@ -48,6 +48,9 @@ func (s *Service) Run(ctx context.Context, every time.Duration) {
 			if err := s.store.PruneSessions(ctx); err != nil {
 				s.log().Warn("prune sessions failed", "error", err)
 			}
+			if err := s.store.PruneAttempts(ctx); err != nil {
+				s.log().Warn("prune rate counters failed", "error", err)
+			}
 		}
 	}
 }
