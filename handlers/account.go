@@ -29,7 +29,7 @@ func (h *Handler) renderAccount(c echo.Context, status int, password views.Form)
 		return err
 	}
 	now := h.store.Now()
-	v := views.AccountView{Password: password}
+	v := views.AccountView{Password: password, TwoFactorOn: u.TwoFactorOn(), TwoFactorSince: when(u.TOTPEnabledAt)}
 	for _, s := range list {
 		v.Sessions = append(v.Sessions, views.SessionRow{ID: s.ID, Browser: browserOf(s.UserAgent), IP: s.IP,
 			Started: when(&s.CreatedAt), LastSeen: ago(s.LastSeenAt, now), Current: current != nil && s.ID == current.ID})
@@ -52,7 +52,7 @@ func (h *Handler) updatePassword(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.startSession(c, updated); err != nil {
+	if err := h.startSession(c, updated, false); err != nil {
 		return err
 	}
 	h.flash(c, "success", "Your password was changed. Other sessions have been logged out.")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -94,7 +95,7 @@ func (h *Handler) createSignup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.startSession(c, user); err != nil {
+	if err := h.startSession(c, user, false); err != nil {
 		return err
 	}
 	h.flash(c, "success", "Welcome to wabadesk! Your organisation is ready.")
@@ -144,10 +145,18 @@ func (h *Handler) createLogin(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if user.TwoFactorOn() {
+		// The failures are forgotten only after the second step: knowing
+		// the password must not reset the count of guessed codes.
+		if err := h.startSession(c, user, true); err != nil {
+			return err
+		}
+		return redirect(c, "/login/two-factor?next="+url.QueryEscape(localPath(f.Next)))
+	}
 	if err := h.forget(ctx, loginFailsPerUser, email); err != nil {
 		return err
 	}
-	if err := h.startSession(c, user); err != nil {
+	if err := h.startSession(c, user, false); err != nil {
 		return err
 	}
 	return redirect(c, localPath(f.Next))
@@ -206,7 +215,7 @@ func (h *Handler) acceptInvite(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.startSession(c, user); err != nil {
+	if err := h.startSession(c, user, false); err != nil {
 		return err
 	}
 	h.flash(c, "success", "Welcome to "+inv.Organisation.Name+"!")

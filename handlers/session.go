@@ -22,6 +22,7 @@ const (
 	sessionName = "wabadesk"
 	keyUser     = "wabadesk.user"    // echo context key for *models.User
 	keySession  = "wabadesk.session" // echo context key for *models.Session
+	keyPending  = "wabadesk.pending" // echo context key for *pendingLogin
 )
 
 // newSessionStore derives separate signing and encryption keys from the one
@@ -79,10 +80,20 @@ func (h *Handler) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		if sess.Pending { // only the second step of log-in sees it
+			c.Set(keyPending, &pendingLogin{session: sess, user: u})
+			return next(c)
+		}
 		c.Set(keySession, &sess)
 		c.Set(keyUser, &u)
 		return next(c)
 	}
+}
+
+// pendingLogin is a log-in waiting for its second factor.
+type pendingLogin struct {
+	session models.Session
+	user    models.User
 }
 
 // liveSession returns the session the token names while it is live, and
@@ -133,6 +144,9 @@ func (h *Handler) require(min models.Role) echo.MiddlewareFunc {
 				}
 				return c.Redirect(http.StatusSeeOther, target)
 			}
+			if u.MustEnrolTwoFactor() && !enrolmentAllowed(c.Request().URL.Path) {
+				return c.Redirect(http.StatusSeeOther, "/account/two-factor")
+			}
 			if !u.Role.AtLeast(min) {
 				return models.ErrForbidden
 			}
@@ -150,9 +164,9 @@ func currentUser(c echo.Context) *models.User {
 // startSession logs u in with a fresh session: every old value (and any
 // fixated session) is discarded, a new server-side session recorded and
 // its random token put in the cookie.
-func (h *Handler) startSession(c echo.Context, u models.User) error {
+func (h *Handler) startSession(c echo.Context, u models.User, pending bool) error {
 	r := c.Request()
-	token, sess, err := h.store.StartSession(r.Context(), u, r.UserAgent(), c.RealIP())
+	token, sess, err := h.store.StartSession(r.Context(), u, r.UserAgent(), c.RealIP(), pending)
 	if err != nil {
 		return err
 	}
@@ -162,16 +176,24 @@ func (h *Handler) startSession(c echo.Context, u models.User) error {
 	}
 	s.Values["sid"] = token
 	s.Values["org"] = u.OrganisationID
-	c.Set(keySession, &sess)
-	c.Set(keyUser, &u)
+	if !pending {
+		c.Set(keySession, &sess)
+		c.Set(keyUser, &u)
+	}
 	return s.Save(r, c.Response())
 }
 
 // endSession ends the browser's session: its row (so copies of the cookie
 // stop working too) and the cookie, replaced by an empty one.
 func (h *Handler) endSession(c echo.Context) {
+	var end *models.Session
 	if sess, u := currentSession(c), currentUser(c); sess != nil && u != nil {
-		if err := h.store.EndSession(c.Request().Context(), u.OrganisationID, u.ID, sess.ID); err != nil && !errors.Is(err, models.ErrNotFound) {
+		end = sess
+	} else if p, _ := c.Get(keyPending).(*pendingLogin); p != nil {
+		end = &p.session
+	}
+	if end != nil {
+		if err := h.store.EndSession(c.Request().Context(), end.OrganisationID, end.UserID, end.ID); err != nil && !errors.Is(err, models.ErrNotFound) {
 			h.log.Warn("ending a session failed", "error", err)
 		}
 	}

@@ -62,7 +62,8 @@ func (h *Handler) renderSettings(c echo.Context, status int, sinch, brand *views
 			"accent_color": org.AccentColor, "support_contact": org.SupportContact}}
 	}
 	v := views.SettingsView{Sinch: *sinch, Branding: *brand, Test: test, Live: set.Mode == models.SinchLive,
-		SecretLast4: set.SecretLast4, HasSecret: set.HasSecret(), OrgName: org.Name, LogoURL: org.LogoURL}
+		SecretLast4: set.SecretLast4, HasSecret: set.HasSecret(), OrgName: org.Name, LogoURL: org.LogoURL,
+		RequireTwoFactor: org.RequireTwoFactor}
 	if set.Version > 0 {
 		v.UpdatedBy, v.UpdatedAt = set.UpdatedBy, set.UpdatedAt.Format("2 Jan 2006 15:04")
 	}

@@ -24,6 +24,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		&PendingCall{},
 		&Session{},
 		&RateCounter{},
+		&RecoveryCode{},
 	)
 	if err == nil {
 		err = s.sealHookSecrets(ctx)

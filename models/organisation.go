@@ -18,8 +18,10 @@ type Organisation struct {
 	LogoURL        string `gorm:"size:500;not null;default:''"`
 	AccentColor    string `gorm:"size:7;not null;default:''"`
 	SupportContact string `gorm:"size:200;not null;default:''"`
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// RequireTwoFactor makes every member set up two-factor log-in.
+	RequireTwoFactor bool `gorm:"not null;default:false"`
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // SignUp is what a new reseller types to create their organisation.

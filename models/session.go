@@ -24,7 +24,13 @@ type Session struct {
 	CreatedAt      time.Time
 	LastSeenAt     time.Time
 	ExpiresAt      time.Time `gorm:"index"` // the absolute end, whatever the activity
+	// Pending is a log-in whose password was right and whose second factor
+	// is still to come; it opens only the second step, for PendingFor.
+	Pending bool `gorm:"not null;default:false"`
 }
+
+// PendingFor is how long the second step of a log-in may take.
+const PendingFor = 10 * time.Minute
 
 // SessionLimits are how long a session lives: Idle without a request, and
 // Absolute since log-in.
@@ -38,6 +44,9 @@ var DefaultSessionLimits = SessionLimits{Idle: 72 * time.Hour, Absolute: 14 * 24
 
 // Live reports whether the session may still be used at now.
 func (s Session) Live(now time.Time, l SessionLimits) bool {
+	if s.Pending && now.Sub(s.CreatedAt) >= PendingFor {
+		return false
+	}
 	return now.Before(s.ExpiresAt) && now.Sub(s.LastSeenAt) < l.Idle
 }
 
@@ -49,13 +58,14 @@ func (s *Store) SessionLimits() SessionLimits {
 	return s.Sessions
 }
 
-// StartSession records a new log-in of u and returns the cookie's token.
-// The user's expired sessions go at the same time.
-func (s *Store) StartSession(ctx context.Context, u User, userAgent, ip string) (string, Session, error) {
+// StartSession records a new log-in of u (pending: waiting for the second
+// factor) and returns the cookie's token. The user's expired sessions go
+// at the same time.
+func (s *Store) StartSession(ctx context.Context, u User, userAgent, ip string, pending bool) (string, Session, error) {
 	token, hash := NewToken()
 	now, l := s.now(), s.SessionLimits()
 	sess := Session{OrganisationID: u.OrganisationID, UserID: u.ID, TokenHash: hash, UserAgent: truncate(userAgent, 300),
-		IP: truncate(ip, 64), CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(l.Absolute)}
+		IP: truncate(ip, 64), CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(l.Absolute), Pending: pending}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Where("user_id = ? AND (expires_at <= ? OR last_seen_at <= ?)", u.ID, now, now.Add(-l.Idle)).
 			Delete(&Session{}).Error; err != nil {
@@ -85,7 +95,7 @@ func (s *Store) TouchSession(ctx context.Context, id int64) error {
 // UserSessions lists the user's sessions, most recently used first.
 func (s *Store) UserSessions(ctx context.Context, tenantID, userID int64) ([]Session, error) {
 	var out []Session
-	err := s.db.WithContext(ctx).Where("organisation_id = ? AND user_id = ? AND expires_at > ?", tenantID, userID, s.now()).
+	err := s.db.WithContext(ctx).Where("organisation_id = ? AND user_id = ? AND expires_at > ? AND NOT pending", tenantID, userID, s.now()).
 		Order("last_seen_at DESC, id DESC").Find(&out).Error
 	return out, wrap(err, "sessions")
 }

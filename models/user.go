@@ -30,8 +30,20 @@ type User struct {
 	PasswordHash   string       `gorm:"not null"`
 	Role           Role         `gorm:"size:16;not null"`
 	LastLoginAt    *time.Time
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// Two-factor log-in (twofactor.go): the authenticator's secret, sealed;
+	// one being set up; when it was turned on; the last time step used (a
+	// code works once).
+	TOTPSealed        []byte
+	TOTPPendingSealed []byte
+	TOTPEnabledAt     *time.Time
+	TOTPLastStep      int64 `gorm:"not null;default:0"`
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// checkPassword reports whether password is u's.
+func checkPassword(u User, password string) bool {
+	return bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) == nil
 }
 
 // validatePerson checks the fields shared by sign-up and invite acceptance,
