@@ -39,7 +39,7 @@ type config struct {
 	StuckAfter        string
 	SessionIdle       string
 	SessionLifetime   string
-	Sessions          models.SessionLimits // parsed from SessionIdle and SessionLifetime by validate
+	Sessions          models.SessionLimits           // parsed from SessionIdle and SessionLifetime by validate
 	Stuck             map[models.Stage]time.Duration // parsed from StuckAfter by validate
 	EncryptionKey     string
 	Cipher            *models.Cipher // built from EncryptionKey by validate

@@ -98,7 +98,7 @@ func (h *Handler) loadPortal(ctx context.Context, token string) (d portalData, s
 			break
 		}
 	}
-	d.metaLink, d.metaSandbox = h.onboard.MetaLink(ctx, tenant, d.client)
+	d.metaLink, d.metaSandbox = h.metaLink(ctx, tenant, d.client)
 	return d, portalDataSize, nil
 }
 

@@ -200,8 +200,23 @@ func TestPortalMetaButtonRecordsAndRedirects(t *testing.T) {
 		t.Fatalf("Spanish Meta button: %q", page.text("[data-testid=meta-button]"))
 	}
 	r := client.get(link + "/meta")
-	if r.status != http.StatusSeeOther || !strings.Contains(r.location(), "/sandbox/meta/latest/settings/requests?business_id=123456789") {
+	if r.status != http.StatusSeeOther || !strings.Contains(r.location(), "/sandbox/meta/latest/settings/requests?") ||
+		!strings.Contains(r.location(), "business_id=123456789") || !strings.Contains(r.location(), "access=") {
 		t.Fatalf("meta redirect %d %q", r.status, r.location())
+	}
+	// The business client, not logged in, sees their own request there and
+	// nothing without the link's access.
+	u, _ := url.Parse(r.location())
+	meta := client.get(u.RequestURI())
+	expectStatus(t, meta, http.StatusOK)
+	if meta.doc.Find("[data-testid=request]").Length() != 1 || meta.doc.Find("[data-testid=approve]").Length() != 1 {
+		t.Fatalf("the client's own request is not shown: %q", meta.text("body"))
+	}
+	q := u.Query()
+	for _, access := range []string{"", q.Get("access") + "x", strings.Replace(q.Get("access"), "1c8f", "2c8f", 1)} {
+		q.Set("access", access)
+		u.RawQuery = q.Encode()
+		expectStatus(t, client.get(u.RequestURI()), http.StatusForbidden)
 	}
 	if !strings.Contains(staff.get(clientPath).text("[data-testid=timeline]"), "opened the approval request at Meta") {
 		t.Fatal("click not on the timeline")

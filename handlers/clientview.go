@@ -65,7 +65,7 @@ func (h *Handler) renderClient(c echo.Context, status int, cl models.Client, com
 	for _, msg := range cl.FieldErrors() {
 		v.SinchErrors = append(v.SinchErrors, msg)
 	}
-	v.MetaLink, v.MetaSandbox = h.onboard.MetaLink(ctx, u.OrganisationID, cl)
+	v.MetaLink, v.MetaSandbox = h.metaLink(ctx, u.OrganisationID, cl)
 	links, err := h.store.Links(ctx, u.OrganisationID, cl.ID)
 	if err != nil {
 		return err

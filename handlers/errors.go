@@ -15,6 +15,7 @@ import (
 var (
 	errCSRF       = errors.New("csrf token missing or wrong")
 	errInviteGone = errors.New("invite no longer usable")
+	errSandboxOff = errors.New("sandbox pages need a log-in or a client link")
 )
 
 // problem is how one kind of error is shown.
@@ -35,6 +36,7 @@ var errorTable = []struct {
 	{models.ErrConflict, problem{http.StatusConflict, "Already changed", "Someone else changed this at the same time. Reload the page and try again."}},
 	{errCSRF, problem{http.StatusForbidden, "This form has expired", "For your security the form could not be accepted. Go back, reload the page and try again."}},
 	{errInviteGone, problem{http.StatusGone, "This invite link no longer works", "It was already used, revoked or has expired. Ask the person who invited you for a new link."}},
+	{errSandboxOff, problem{http.StatusForbidden, "Log in to see the sandbox", "The sandbox's pages show only your own organisation's projects. Log in, or open this page from your set-up page's link (links expire after 7 days)."}},
 }
 
 var httpProblems = map[int]problem{

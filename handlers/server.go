@@ -104,7 +104,7 @@ func New(store *models.Store, onboard *onboarding.Service, cfg Config) http.Hand
 	)
 	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
 	if cfg.Sandbox != nil {
-		e.Any(sandboxPrefix+"/*", echo.WrapHandler(http.StripPrefix(sandboxPrefix, cfg.Sandbox)))
+		e.Any(sandboxPrefix+"/*", h.serveSandbox, h.loadUser)
 	}
 	h.register(e)
 	return compress(e)

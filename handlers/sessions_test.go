@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 )
 
 // copyOf is a second browser holding a copy of b's cookies, as an attacker
@@ -150,4 +152,49 @@ func TestLimitsAreSharedByInstances(t *testing.T) {
 	if !strings.Contains(r.text("[data-testid=form-error]"), "Too many sign-ups") {
 		t.Fatalf("message %q", r.text("[data-testid=form-error]"))
 	}
+}
+
+// The built-in sandbox's pages show and act only on the visitor's own
+// organisation's projects; strangers see nothing.
+func TestSandboxPagesAreScoped(t *testing.T) {
+	app := mustApp(t)
+	ana, bea := app.browser(), app.browser()
+	ana.mustSignup("Acme", "ana@acme.test")
+	bea.mustSignup("Bravo", "bea@bravo.test")
+	ana.mustCreateClient(clientValues(projectA, "123456789"), "submit")
+	bea.mustCreateClient(clientValues(projectB, "987654321"), "submit")
+	app.sync()
+
+	const requests = "/sandbox/meta/latest/settings/requests"
+	mine := func(b *browser) (ids []string) {
+		r := b.get(requests)
+		expectStatus(t, r, http.StatusOK)
+		r.doc.Find("[data-testid=request]").Each(func(_ int, s *goquery.Selection) {
+			id, _ := s.Attr("id")
+			ids = append(ids, strings.TrimPrefix(id, "r"))
+		})
+		return ids
+	}
+	anaReqs, beaReqs := mine(ana), mine(bea)
+	if len(anaReqs) != 1 || len(beaReqs) != 1 || anaReqs[0] == beaReqs[0] {
+		t.Fatalf("Meta stand-in: Ana sees %v, Bea sees %v; want one request each, their own", anaReqs, beaReqs)
+	}
+	if n := ana.get("/sandbox/").doc.Find("[data-testid=project]").Length(); n != 1 {
+		t.Fatalf("overview shows Ana %d projects, want her 1", n)
+	}
+	// Ana cannot approve Bea's request by its id.
+	r := ana.post(requests+"/"+beaReqs[0]+"/approve", url.Values{})
+	if !strings.Contains(r.location(), "done=none") {
+		t.Fatalf("approving another organisation's request: %d %q", r.status, r.location())
+	}
+	if got := mine(bea); len(got) != 1 || bea.get(requests).doc.Find("[data-testid=approve]").Length() != 1 {
+		t.Fatal("Bea's request is no longer pending")
+	}
+	stranger := app.browser()
+	for _, p := range []string{"/sandbox/", "/sandbox/inbox", requests, "/sandbox/stats"} {
+		if r := stranger.get(p); r.status != http.StatusForbidden && r.status != http.StatusNotFound {
+			t.Errorf("GET %s without a log-in: %d", p, r.status)
+		}
+	}
+	expectStatus(t, ana.get("/sandbox/inbox"), http.StatusOK)
 }

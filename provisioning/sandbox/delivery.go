@@ -14,13 +14,14 @@ import (
 
 // job is one callback to one webhook target.
 type job struct {
-	target, secret string
-	typ            pv.Trigger
-	body           []byte
+	project, target, secret string
+	typ                     pv.Trigger
+	body                    []byte
 }
 
 // Delivery records the fate of one callback, newest last.
 type Delivery struct {
+	ProjectID string     `json:"projectId"`
 	Target    string     `json:"target"`
 	Type      pv.Trigger `json:"type"`
 	Attempts  int        `json:"attempts"`
@@ -41,7 +42,7 @@ func (s *Sandbox) emit(p *project, typ pv.Trigger, payload any, comment string) 
 	}{typ, payload, comment})
 	for _, w := range p.Webhooks {
 		if slices.Contains(w.DTO.Triggers, pv.TriggerAll) || slices.Contains(w.DTO.Triggers, typ) {
-			s.outbox = append(s.outbox, job{target: w.DTO.Target, secret: w.Secret, typ: typ, body: body})
+			s.outbox = append(s.outbox, job{project: p.ID, target: w.DTO.Target, secret: w.Secret, typ: typ, body: body})
 		}
 	}
 }
@@ -92,7 +93,7 @@ func (c *courier) drain(target string) {
 }
 
 func (c *courier) deliver(j job) Delivery {
-	d := Delivery{Target: j.target, Type: j.typ}
+	d := Delivery{ProjectID: j.project, Target: j.target, Type: j.typ}
 	for d.Attempts < c.s.opts.DeliveryAttempts {
 		if d.Attempts > 0 {
 			select {

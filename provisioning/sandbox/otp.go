@@ -40,7 +40,9 @@ func (s *Sandbox) registerSender(q *call) (int, any, *apiError) {
 	method := pv.RegistrationMethod(m["method"].(string))
 	sn.Registers = append(sn.Registers, q.now)
 	sn.OTP = s.opts.OTP()
-	s.st.Inbox = append(s.st.Inbox, otpMessage(sn, method, q.now))
+	msg := otpMessage(sn, method, q.now)
+	msg.ProjectID = q.p.ID
+	s.st.Inbox = append(s.st.Inbox, msg)
 	sn.log(q.now, pv.ActivityRegistered, authorAPI, "")
 	s.changed()
 	return http.StatusOK, pv.Registration{ID: sn.DTO.ID, Method: method, Accepted: q.now, VerificationCodeSent: true}, nil

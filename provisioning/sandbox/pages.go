@@ -25,11 +25,14 @@ type metaRequest struct {
 	Selected, Pending                                                                bool
 }
 
-func (s *Sandbox) metaRequests(businessID, selected string) []metaRequest {
+func (s *Sandbox) metaRequests(r *http.Request, businessID, selected string) []metaRequest {
 	s.lock()
 	defer s.unlock()
 	var out []metaRequest
 	for _, id := range slices.Sorted(maps.Keys(s.st.Projects)) {
+		if !visible(r, id) {
+			continue
+		}
 		a := s.st.Projects[id].Account
 		if a == nil || a.RequestID == "" || a.DTO.Changes == nil || a.DTO.Changes.Details == nil {
 			continue
@@ -53,12 +56,13 @@ func (s *Sandbox) metaRequests(businessID, selected string) []metaRequest {
 
 func (s *Sandbox) metaPage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	reqs := s.metaRequests(q.Get("business_id"), q.Get("selected_request_id"))
+	reqs := s.metaRequests(r, q.Get("business_id"), q.Get("selected_request_id"))
 	if wantsJSON(r) {
 		writeJSON(w, http.StatusOK, map[string]any{"requests": reqs})
 		return
 	}
-	s.render(w, r, "meta", map[string]any{"BusinessID": q.Get("business_id"), "Requests": reqs, "Done": q.Get("done")})
+	s.render(w, r, "meta", map[string]any{"BusinessID": q.Get("business_id"), "Requests": reqs, "Done": q.Get("done"),
+		"Access": q.Get(AccessParam)})
 }
 
 // metaDecide is the Approve/Decline button: POST .../{requestId}/approve|decline.
@@ -68,7 +72,7 @@ func (s *Sandbox) metaDecide(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	projectID, err := s.decideRequest(r.PathValue("requestId"), decision == "approve")
+	projectID, err := s.decideRequest(r, r.PathValue("requestId"), decision == "approve")
 	if wantsJSON(r) {
 		if err != nil {
 			writeJSON(w, http.StatusConflict, map[string]string{"error": err.Error()})
@@ -83,12 +87,15 @@ func (s *Sandbox) metaDecide(w http.ResponseWriter, r *http.Request) {
 		done = "none"
 	}
 	back := url.Values{"business_id": {r.FormValue("business_id")}, "done": {done}}
+	if access := r.FormValue(AccessParam); access != "" {
+		back.Set(AccessParam, access)
+	}
 	http.Redirect(w, r, s.publicURL(r)+"/meta/latest/settings/requests?"+back.Encode(), http.StatusSeeOther)
 }
 
 func (s *Sandbox) inboxPage(w http.ResponseWriter, r *http.Request) {
 	phone := r.URL.Query().Get("phone")
-	msgs := s.Inbox(phone)
+	msgs := slices.DeleteFunc(s.Inbox(phone), func(m Message) bool { return !visible(r, m.ProjectID) })
 	slices.Reverse(msgs) // newest first, like a phone
 	if wantsJSON(r) {
 		writeJSON(w, http.StatusOK, map[string]any{"messages": msgs})
@@ -113,6 +120,9 @@ func (s *Sandbox) indexPage(w http.ResponseWriter, r *http.Request) {
 	s.lock()
 	var projects []overview
 	for _, id := range slices.Sorted(maps.Keys(s.st.Projects)) {
+		if !visible(r, id) {
+			continue
+		}
 		p := s.st.Projects[id]
 		o := overview{ID: id, Webhooks: len(p.Webhooks)}
 		if a := p.Account; a != nil {
@@ -127,7 +137,7 @@ func (s *Sandbox) indexPage(w http.ResponseWriter, r *http.Request) {
 		projects = append(projects, o)
 	}
 	s.unlock()
-	deliveries := s.Deliveries()
+	deliveries := slices.DeleteFunc(s.Deliveries(), func(d Delivery) bool { return !visible(r, d.ProjectID) })
 	slices.Reverse(deliveries)
 	s.render(w, r, "index", map[string]any{"Projects": projects, "Deliveries": deliveries[:min(len(deliveries), 20)]})
 }

@@ -57,12 +57,13 @@ type webhook struct {
 
 // Message is one text the sandbox "phone" received.
 type Message struct {
-	Phone    string    `json:"phone"` // E.164 digits without "+", e.g. "48777777777"
-	Channel  string    `json:"channel"`
-	Text     string    `json:"text"`
-	Code     string    `json:"code"`
-	SenderID string    `json:"senderId"`
-	Received time.Time `json:"received"`
+	Phone     string    `json:"phone"` // E.164 digits without "+", e.g. "48777777777"
+	Channel   string    `json:"channel"`
+	Text      string    `json:"text"`
+	Code      string    `json:"code"`
+	SenderID  string    `json:"senderId"`
+	ProjectID string    `json:"projectId"`
+	Received  time.Time `json:"received"`
 }
 
 func newState() *state {

@@ -29,9 +29,9 @@ td,th{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #eee;vertical
 <p>From Sinch ({{.BusinessManager}}) for WABA <b>{{.WabaName}}</b>{{if .DisplayName}}, phone display name <b>{{.DisplayName}}</b>{{end}}.</p>
 <p class="muted">Request {{.RequestID}} · business {{.BusinessID}} · sent {{date .Requested}} · expires {{date .Expires}} · status {{.Status}}</p>
 {{if .Pending}}<form method="post" action="{{$.Base}}/meta/latest/settings/requests/{{.RequestID}}/approve" style="display:inline">
-<input type="hidden" name="business_id" value="{{$.BusinessID}}"><button class="ok" data-testid="approve">Approve</button></form>
+<input type="hidden" name="business_id" value="{{$.BusinessID}}">{{with $.Access}}<input type="hidden" name="access" value="{{.}}">{{end}}<button class="ok" data-testid="approve">Approve</button></form>
 <form method="post" action="{{$.Base}}/meta/latest/settings/requests/{{.RequestID}}/decline" style="display:inline">
-<input type="hidden" name="business_id" value="{{$.BusinessID}}"><button data-testid="decline">Decline</button></form>{{end}}
+<input type="hidden" name="business_id" value="{{$.BusinessID}}">{{with $.Access}}<input type="hidden" name="access" value="{{.}}">{{end}}<button data-testid="decline">Decline</button></form>{{end}}
 </div>{{else}}<p class="card">No requests for this business portfolio.</p>{{end}}
 {{template "foot"}}{{end}}
 

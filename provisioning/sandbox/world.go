@@ -3,6 +3,7 @@ package sandbox
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -41,11 +42,11 @@ func (s *Sandbox) decide(projectID string, approve bool) error {
 }
 
 // decideRequest approves or declines by Meta request ID (the page's form).
-func (s *Sandbox) decideRequest(requestID string, approve bool) (string, error) {
+func (s *Sandbox) decideRequest(r *http.Request, requestID string, approve bool) (string, error) {
 	s.lock()
 	var projectID string
 	for id, p := range s.st.Projects {
-		if p.Account != nil && p.Account.RequestID == requestID && p.Account.pending() {
+		if p.Account != nil && p.Account.RequestID == requestID && p.Account.pending() && visible(r, id) {
 			projectID = id
 		}
 	}
