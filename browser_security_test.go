@@ -66,20 +66,9 @@ func TestBrowserSessionsAndTwoFactor(t *testing.T) {
 	thief.shot("02-copied-cookie-after-logout")
 
 	// The owner invites Bo, then requires two-factor log-in for everyone.
-	owner.open("/login")
-	owner.fill("#f-email", "ana@acme.test")
-	owner.fill("#f-password", "correct horse battery")
-	owner.submit("button[type=submit]")
-	owner.open("/staff")
-	owner.fill("#f-email", "bo@acme.test")
-	owner.do(chromedpSetSelect("#f-role", "agent"))
-	owner.submit("form[action='/staff/invites'] button[type=submit]")
-	invite := owner.value("#invite-link")
+	owner.login("ana@acme.test", "correct horse battery")
 	bo := newTab(t, base, "bo", 1280, 900)
-	bo.open(invite)
-	bo.fill("#f-name", "Bo Silva")
-	bo.fill("#f-password", "another good password")
-	bo.submit("button[type=submit]")
+	bo.join(owner.invite("bo@acme.test", "agent"), "Bo Silva")
 	bo.submit("form[action='/logout'] button")
 
 	owner.open("/settings")
@@ -95,10 +84,7 @@ func TestBrowserSessionsAndTwoFactor(t *testing.T) {
 	}
 
 	// Bo logs in and is taken to set it up before anything else.
-	bo.open("/login")
-	bo.fill("#f-email", "bo@acme.test")
-	bo.fill("#f-password", "another good password")
-	bo.submit("button[type=submit]")
+	bo.login("bo@acme.test", "another good password")
 	if p := bo.path(); p != "/account/two-factor" {
 		t.Fatalf("Bo went to %s, want the two-factor set-up", p)
 	}
@@ -124,10 +110,7 @@ func TestBrowserSessionsAndTwoFactor(t *testing.T) {
 
 	// Next log-in asks for the code.
 	bo.submit("form[action='/logout'] button")
-	bo.open("/login")
-	bo.fill("#f-email", "bo@acme.test")
-	bo.fill("#f-password", "another good password")
-	bo.submit("button[type=submit]")
+	bo.login("bo@acme.test", "another good password")
 	if p := bo.path(); !strings.HasPrefix(p, "/login/two-factor") {
 		t.Fatalf("after the password Bo went to %s", p)
 	}

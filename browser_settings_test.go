@@ -63,16 +63,9 @@ func TestBrowserSettingsRolesAudit(t *testing.T) {
 	owner.expectText("[data-testid=sinch-current]", "Sandbox")
 
 	// A viewer joins and can change nothing.
-	owner.open("/staff")
-	owner.fill("#f-email", "vi@acme.test")
-	owner.do(chromedpSetSelect("#f-role", "viewer"))
-	owner.submit("form[action='/staff/invites'] button[type=submit]")
-	link := owner.value("#invite-link")
+	link := owner.invite("vi@acme.test", "viewer")
 	viewer := newTab(t, base, "viewer", 1280, 860)
-	viewer.open(link)
-	viewer.fill("#f-name", "Vi Costa")
-	viewer.fill("#f-password", "another good password")
-	viewer.submit("button[type=submit]")
+	viewer.join(link, "Vi Costa")
 	viewer.expectText(".who", "Viewer")
 	viewer.open("/clients")
 	if n, _ := runAction(viewer, chromedp.Evaluate[int](`document.querySelectorAll("[data-testid=new-client], form[method=post]:not([action='/logout'])").length`)); n != 0 {

@@ -285,3 +285,31 @@ func (tb *tab) signup() {
 	tb.fill("#f-password", "correct horse battery")
 	tb.submit("button[type=submit]")
 }
+
+// login logs in through the log-in form.
+func (tb *tab) login(email, password string) {
+	tb.t.Helper()
+	tb.open("/login")
+	tb.fill("#f-email", email)
+	tb.fill("#f-password", password)
+	tb.submit("button[type=submit]")
+}
+
+// invite creates an invite on the staff page and returns its link.
+func (tb *tab) invite(email, role string) string {
+	tb.t.Helper()
+	tb.open("/staff")
+	tb.fill("#f-email", email)
+	tb.do(chromedpSetSelect("#f-role", role))
+	tb.submit("form[action='/staff/invites'] button[type=submit]")
+	return tb.value("#invite-link")
+}
+
+// join accepts an invite link as a new colleague.
+func (tb *tab) join(link, name string) {
+	tb.t.Helper()
+	tb.open(link)
+	tb.fill("#f-name", name)
+	tb.fill("#f-password", "another good password")
+	tb.submit("button[type=submit]")
+}
