@@ -17,13 +17,10 @@ func RouteTable() []RouteInfo {
 	var out []RouteInfo
 	for _, r := range (&Handler{}).routes() {
 		out = append(out, RouteInfo{Method: r.method, Path: r.path, Machine: r.access == machine,
-			Public: r.access == public, MinRole: r.access.minRole(), Audit: auditActions[r.method+" "+r.path]})
+			Public: r.access == public, MinRole: r.access.minRole(), Audit: r.audit})
 	}
 	return out
 }
-
-// AuditActions exposes the audit table's keys.
-func AuditActions() map[string]string { return auditActions }
 
 // PortalPrefix is where the client page lives.
 const PortalPrefix = portalPrefix

@@ -167,23 +167,16 @@ func TestRouteTableRoles(t *testing.T) {
 }
 
 // TestEveryStateChangeIsAudited: every POST a staff member can make names
-// its audit action, and every audit entry names a real route. The client
-// page (under the portal prefix) records its own entries.
+// its audit action in the route table. The client page (under the portal
+// prefix) records its own entries.
 func TestEveryStateChangeIsAudited(t *testing.T) {
-	routes := map[string]bool{}
 	for _, r := range handlers.RouteTable() {
 		key := r.Method + " " + r.Path
-		routes[key] = true
 		if r.Method == http.MethodGet || r.Machine || strings.HasPrefix(r.Path, handlers.PortalPrefix) {
 			continue
 		}
 		if r.Audit == "" {
-			t.Errorf("%s changes state but has no audit action: add it to auditActions in handlers/routes.go", key)
-		}
-	}
-	for key := range handlers.AuditActions() {
-		if !routes[key] {
-			t.Errorf("auditActions names %q, which is not a route", key)
+			t.Errorf("%s changes state but has no audit action: name it in the route table (handlers/routes.go)", key)
 		}
 	}
 }
