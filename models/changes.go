@@ -102,17 +102,6 @@ func (h *Changes) bumpLocked(tenantID int64) {
 	h.last[tenantID] = time.Now()
 }
 
-// Subscribers counts live subscriptions (for tests and metrics).
-func (h *Changes) Subscribers() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	n := 0
-	for _, m := range h.subs {
-		n += len(m)
-	}
-	return n
-}
-
 // notify publishes a committed change (err == nil) of a client, or with
 // clientID 0 of the organisation.
 func (s *Store) notify(tenantID, clientID int64, err error) {

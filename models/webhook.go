@@ -174,13 +174,6 @@ func (s *Store) ClientByProject(ctx context.Context, tenantID int64, projectID s
 	return c, wrap(err, "client by project")
 }
 
-// SenderBySinchID finds the tenant's sender Sinch knows by id.
-func (s *Store) SenderBySinchID(ctx context.Context, tenantID int64, sinchID string) (Sender, error) {
-	var snd Sender
-	err := s.db.WithContext(ctx).Where("organisation_id = ? AND sinch_id = ?", tenantID, sinchID).First(&snd).Error
-	return snd, wrap(err, "sender by sinch id")
-}
-
 // Hooks lists the tenant's project hooks, for the troubleshooting page.
 func (s *Store) Hooks(ctx context.Context, tenantID int64) ([]ProjectHook, error) {
 	var out []ProjectHook

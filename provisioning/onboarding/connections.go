@@ -106,13 +106,19 @@ func Check(ctx context.Context, conn Connection, projectID string) error {
 		if u, perr := url.Parse(re.URL); perr == nil {
 			host = u.Host
 		}
-		return fmt.Errorf("Could not reach Sinch at %s. Check the address and that this server can reach it.", host)
+		return checkProblem(fmt.Sprintf("Could not reach Sinch at %s. Check the address and that this server can reach it.", host))
 	case code == http.StatusUnauthorized:
-		return errors.New("Sinch did not accept this key. Check the key ID, the key secret and the authentication mode (Basic or OAuth2).")
+		return checkProblem("Sinch did not accept this key. Check the key ID, the key secret and the authentication mode (Basic or OAuth2).")
 	case code == http.StatusForbidden:
-		return fmt.Errorf("The key is valid but may not use project %q. Check the project ID belongs to the same Sinch account as the key.", projectID)
+		return checkProblem(fmt.Sprintf("The key is valid but may not use project %q. Check the project ID belongs to the same Sinch account as the key.", projectID))
 	case code == http.StatusNotFound:
-		return fmt.Errorf("Sinch does not know project %q. Check the project ID (Sinch dashboard, project settings).", projectID)
+		return checkProblem(fmt.Sprintf("Sinch does not know project %q. Check the project ID (Sinch dashboard, project settings).", projectID))
 	}
-	return errors.New(Plain(err))
+	return checkProblem(Plain(err))
 }
+
+// checkProblem is Check's answer: sentences for the settings page, not an
+// error string to wrap.
+type checkProblem string
+
+func (p checkProblem) Error() string { return string(p) }

@@ -135,14 +135,6 @@ func decodeObject(body []byte) (map[string]any, *apiError) {
 	return m, nil
 }
 
-// decodeInto fills v from an already validated body.
-func decodeInto(body []byte, v any) *apiError {
-	if err := json.Unmarshal(body, v); err != nil {
-		return fail("invalid_payload")
-	}
-	return nil
-}
-
 // Enum values the sandbox validates against (from the OpenAPI description).
 var (
 	inputRegions     = []string{"BR", "EU", "US"}
