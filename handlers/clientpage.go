@@ -157,7 +157,11 @@ func (h *Handler) showPortal(c echo.Context) error {
 			h.clientEvent(c, p, "client.link_opened", "Client opened their link")
 		}
 	}
-	return h.renderPortal(c, http.StatusOK, p, views.Form{}, "")
+	notice := ""
+	if c.Request().Header.Get("HX-Request") == "" {
+		notice = h.takePortalNotice(c, p.lang)
+	}
+	return h.renderPortal(c, http.StatusOK, p, views.Form{}, notice)
 }
 
 // clientEvent records a client action on the timeline (and so for staff)
@@ -293,8 +297,9 @@ func (h *Handler) portalVerify(c echo.Context) error {
 
 // portalOTPStep runs one OTP form of the client page: the state check, the
 // per-link and per-address limit, the Sinch call, the audit entry, and the
-// answer in the client's language. A step with a done notice re-renders the
-// page with it; one without redirects back (PRG).
+// answer in the client's language. Every step that went through redirects
+// back to the page (PRG), with its notice (done, or "still working") kept
+// for it; a refused one shows the page again with the message at the field.
 func (h *Handler) portalOTPStep(c echo.Context, field string, limit rateLimit, action string,
 	call func(p *portal, value string) error, done string) error {
 	p, err := h.openPortal(c, true)
@@ -319,18 +324,35 @@ func (h *Handler) portalOTPStep(c echo.Context, field string, limit rateLimit, a
 	err = call(p, value)
 	h.clientAudit(c, p, action)
 	if errors.Is(err, onboarding.ErrInProgress) {
-		return h.renderPortal(c, http.StatusAccepted, p, views.Form{}, views.T(p.lang, "ok.working"))
+		done, err = "ok.working", nil
 	}
 	if err != nil {
 		return refuse(portalStatus(err), h.portalError(p, err))
 	}
-	if done == "" {
-		return redirect(c, portalPrefix+c.Param("token")+"?lang="+string(p.lang))
+	if done != "" {
+		h.flash(c, portalNotice, done)
 	}
-	if p, err = h.openPortal(c, true); p == nil { // re-read: the step changed the state
-		return err
+	return redirect(c, portalPrefix+c.Param("token")+"?lang="+string(p.lang))
+}
+
+// portalNotice is the flash kind of a notice for the client page; its
+// message is a catalogue key, shown in the client's language.
+const portalNotice = "portal"
+
+// takePortalNotice returns the notice a step left for the page, if any.
+func (h *Handler) takePortalNotice(c echo.Context, lang views.Lang) string {
+	for _, f := range h.flashes(c) {
+		if f.Kind == portalNotice {
+			return views.T(lang, f.Message)
+		}
 	}
-	return h.renderPortal(c, http.StatusOK, p, views.Form{}, views.T(p.lang, done))
+	return ""
+}
+
+// showPortalStep is a GET of a step's address (a reload after a refused
+// code, a bookmark): the client's page.
+func (h *Handler) showPortalStep(c echo.Context) error {
+	return redirect(c, portalPrefix+c.Param("token"))
 }
 
 // portalError words a refused OTP step for the client, in their language,

@@ -143,10 +143,22 @@ func TestPortalOTPWrongRightAndLimits(t *testing.T) {
 		}
 	}
 	// The right code is accepted; the per-link limit of 10 tries an hour is not yet spent.
+	// Answered with a redirect to the page (PRG), which shows the notice once.
 	r = client.post(link+"/verify", url.Values{"code": {"123456"}})
-	expectStatus(t, r, http.StatusOK)
-	if !strings.Contains(r.text("[data-testid=notice]"), "Obrigado") {
-		t.Fatalf("success notice %q", r.text("[data-testid=notice]"))
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.location(), link) {
+		t.Fatalf("right code: %d %q, want a redirect to the page", r.status, r.location())
+	}
+	if page := client.get(r.location()); !strings.Contains(page.text("[data-testid=notice]"), "Obrigado") {
+		t.Fatalf("success notice %q", page.text("[data-testid=notice]"))
+	}
+	if page := client.get(link); page.text("[data-testid=notice]") != "" {
+		t.Fatal("the notice is shown again on the next visit")
+	}
+	// A reload of the step's address lands on the page.
+	for _, step := range []string{"/otp", "/verify"} {
+		if r := client.get(link + step); r.status != http.StatusSeeOther || r.location() != link {
+			t.Errorf("GET %s: %d %q", step, r.status, r.location())
+		}
 	}
 	r = client.post(link+"/verify", url.Values{"code": {"123456"}})
 	for i := 0; i < 5 && r.status != http.StatusTooManyRequests; i++ {

@@ -8,6 +8,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+
+	"wabadesk/static"
 )
 
 // healthz says the process is alive; it touches nothing else.
@@ -39,4 +41,10 @@ func (h *Handler) requestLogger() echo.MiddlewareFunc {
 			return nil
 		},
 	})
+}
+
+// favicon answers browsers (and tools) that ask for /favicon.ico whatever
+// the page's icon link says.
+func (h *Handler) favicon(c echo.Context) error {
+	return c.Redirect(http.StatusMovedPermanently, static.URL("logo.svg"))
 }

@@ -50,6 +50,7 @@ func (h *Handler) routes() []route {
 	return []route{
 		{http.MethodGet, "/healthz", h.healthz, machine, ""},
 		{http.MethodGet, "/readyz", h.readyz, machine, ""},
+		{http.MethodGet, "/favicon.ico", h.favicon, machine, ""},
 		{http.MethodPost, webhookPrefix + ":token", h.receiveWebhook, machine, ""},
 
 		{http.MethodGet, "/", h.home, public, ""},
@@ -82,6 +83,8 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, portalPrefix + ":token", h.showPortal, public, ""},
 		{http.MethodGet, portalPrefix + ":token/meta", h.portalMeta, public, ""},
 		{http.MethodPost, portalPrefix + ":token/otp", h.portalOTP, public, ""},
+		{http.MethodGet, portalPrefix + ":token/otp", h.showPortalStep, public, ""},
+		{http.MethodGet, portalPrefix + ":token/verify", h.showPortalStep, public, ""},
 		{http.MethodPost, portalPrefix + ":token/verify", h.portalVerify, public, ""},
 		{http.MethodGet, portalPrefix + ":token/events", h.portalEvents, public, ""},
 		{http.MethodGet, "/brand/:id/theme.css", h.brandCSS, machine, ""},
@@ -121,6 +124,7 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/settings/background", h.showBackground, owner, ""},
 		{http.MethodGet, "/audit", h.listAudit, admin, ""},
 		{http.MethodGet, "/audit.csv", h.exportAudit, admin, ""},
+		{http.MethodGet, sandboxPrefix, h.sandboxHome, public, ""},
 	}
 }
 

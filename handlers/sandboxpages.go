@@ -114,3 +114,8 @@ func (h *Handler) metaLink(ctx context.Context, tenantID int64, cl models.Client
 	access := h.sandboxAccess(cl.ProjectID, h.store.Now().Add(sandboxAccessFor))
 	return link + sep + sandbox.AccessParam + "=" + url.QueryEscape(access), isSandbox
 }
+
+// sandboxHome sends /sandbox to the sandbox's overview at /sandbox/.
+func (h *Handler) sandboxHome(c echo.Context) error {
+	return redirect(c, sandboxPrefix+"/")
+}

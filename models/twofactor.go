@@ -140,13 +140,10 @@ func (s *Store) CheckSecondFactor(ctx context.Context, tenantID, userID int64, c
 	if err != nil || !u.TwoFactorOn() || s.Cipher == nil {
 		return false, false, err
 	}
-	digits := strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, code)
-	if len(digits) == 6 {
+	// Six digits (spaces allowed, as apps show "123 456") are the app's;
+	// anything else may be a recovery code, which can hold digits too.
+	digits := strings.ReplaceAll(strings.TrimSpace(code), " ", "")
+	if len(digits) == 6 && strings.Trim(digits, "0123456789") == "" {
 		secret, err := s.Cipher.Open(u.TOTPSealed, totpAD(u))
 		if err != nil {
 			return false, false, err

@@ -4,6 +4,14 @@
 (function () {
   "use strict";
 
+  // "This page updates by itself" is only true with scripts: show it, also
+  // in a region a live refresh swapped in.
+  function showLiveNotes() {
+    document.querySelectorAll("[data-live-note]").forEach(function (el) { el.hidden = false; });
+  }
+  showLiveNotes();
+  document.addEventListener("htmx:afterSettle", showLiveNotes);
+
   // Copy buttons: <button data-copy="text"> or data-copy-target="#id".
   document.addEventListener("click", function (ev) {
     var btn = ev.target.closest("[data-copy],[data-copy-target]");

@@ -124,6 +124,10 @@ var catalog = map[string]tr{
 	"problem.body":    {EN: "%s is fixing it. You do not need to do anything now; this page will show the next step.", ES: "%s lo está corrigiendo. No necesita hacer nada ahora; esta página mostrará el siguiente paso.", PT: "%s está corrigindo. Você não precisa fazer nada agora; esta página mostrará a próxima etapa."},
 	"help":            {EN: "Questions? Contact %s.", ES: "¿Preguntas? Contacte a %s.", PT: "Dúvidas? Fale com %s."},
 	"updated":         {EN: "This page updates by itself.", ES: "Esta página se actualiza sola.", PT: "Esta página se atualiza sozinha."},
-	"gone.title":      {EN: "This link no longer works", ES: "Este enlace ya no funciona", PT: "Este link não funciona mais"},
-	"gone.body":       {EN: "It has expired or was replaced. Please ask the company helping you with WhatsApp for a new link.", ES: "Ha caducado o fue reemplazado. Pida un enlace nuevo a la empresa que le ayuda con WhatsApp.", PT: "Ele expirou ou foi substituído. Peça um novo link à empresa que está ajudando você com o WhatsApp."},
+	"reload":          {EN: "Reload the page to see the latest.", ES: "Recargue la página para ver lo último.", PT: "Recarregue a página para ver as novidades."},
+	"reload.link":     {EN: "Reload", ES: "Recargar", PT: "Recarregar"},
+	"meta.description": {EN: "Your WhatsApp Business set-up: where it stands and what to do next.", ES: "La configuración de su WhatsApp Business: en qué punto está y qué hacer ahora.",
+		PT: "A configuração do seu WhatsApp Business: em que ponto está e o que fazer agora."},
+	"gone.title": {EN: "This link no longer works", ES: "Este enlace ya no funciona", PT: "Este link não funciona mais"},
+	"gone.body":  {EN: "It has expired or was replaced. Please ask the company helping you with WhatsApp for a new link.", ES: "Ha caducado o fue reemplazado. Pida un enlace nuevo a la empresa que le ayuda con WhatsApp.", PT: "Ele expirou ou foi substituído. Peça um novo link à empresa que está ajudando você com o WhatsApp."},
 }
