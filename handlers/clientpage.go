@@ -14,6 +14,7 @@ import (
 
 	"wabadesk/models"
 	"wabadesk/provisioning/onboarding"
+	"wabadesk/provisioning/sandbox"
 	"wabadesk/views"
 )
 
@@ -272,7 +273,11 @@ func (h *Handler) portalMeta(c echo.Context) error {
 		return redirect(c, portalPrefix+c.Param("token"))
 	}
 	h.clientEvent(c, p, "client.meta_opened", "Client opened the approval request at Meta")
-	return redirect(c, p.metaLink)
+	link := p.metaLink
+	if p.metaSandbox { // the stand-in links back, as the real Meta would not
+		link += "&" + sandbox.BackParam + "=" + url.QueryEscape(portalPrefix+c.Param("token")+"?lang="+string(p.lang))
+	}
+	return redirect(c, link)
 }
 
 // portalOTP asks Sinch to send the code by SMS or voice.

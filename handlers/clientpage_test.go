@@ -224,6 +224,12 @@ func TestPortalMetaButtonRecordsAndRedirects(t *testing.T) {
 	if meta.doc.Find("[data-testid=request]").Length() != 1 || meta.doc.Find("[data-testid=approve]").Length() != 1 {
 		t.Fatalf("the client's own request is not shown: %q", meta.text("body"))
 	}
+	if back, _ := meta.doc.Find("[data-testid=back]").Attr("href"); !strings.HasPrefix(back, link) {
+		t.Fatalf("the stand-in links back to %q, want the set-up page %q", back, link)
+	}
+	if body := meta.text("body"); strings.Contains(body, "PENDING_FACEBOOK_VERIFICATION") || strings.Contains(body, "SINCH_UK") {
+		t.Fatalf("the stand-in shows raw codes: %q", body)
+	}
 	q := u.Query()
 	for _, access := range []string{"", q.Get("access") + "x", strings.Replace(q.Get("access"), "1c8f", "2c8f", 1)} {
 		q.Set("access", access)

@@ -59,7 +59,7 @@ func ClientsPage(p Page, head ClientsHead, list templ.Component) templ.Component
 				return templ_7745c5c3_Err
 			}
 			if head.Sandbox {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<div class=\"flash flash-info\" data-testid=\"sandbox-banner\"><strong>Sandbox.</strong> This organisation talks to wabadesk's built-in Sinch simulator, not to real Sinch. Nothing reaches Meta or real phones.</div>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<div class=\"flash flash-info\" data-testid=\"sandbox-banner\"><strong>Sandbox.</strong> This organisation talks to wabadesk's built-in Sinch simulator, not to real Sinch. Nothing reaches Meta or real phones: see <a href=\"/sandbox/\">the sandbox</a> and the codes its <a href=\"/sandbox/inbox\">phone inbox</a> received.</div>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

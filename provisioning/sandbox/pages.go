@@ -62,7 +62,7 @@ func (s *Sandbox) metaPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, "meta", map[string]any{"BusinessID": q.Get("business_id"), "Requests": reqs, "Done": q.Get("done"),
-		"Access": q.Get(AccessParam)})
+		"Access": q.Get(AccessParam), "Back": backPath(r)})
 }
 
 // metaDecide is the Approve/Decline button: POST .../{requestId}/approve|decline.
@@ -89,6 +89,9 @@ func (s *Sandbox) metaDecide(w http.ResponseWriter, r *http.Request) {
 	back := url.Values{"business_id": {r.FormValue("business_id")}, "done": {done}}
 	if access := r.FormValue(AccessParam); access != "" {
 		back.Set(AccessParam, access)
+	}
+	if b := backPath(r); b != "" {
+		back.Set(BackParam, b)
 	}
 	http.Redirect(w, r, s.publicURL(r)+"/meta/latest/settings/requests?"+back.Encode(), http.StatusSeeOther)
 }
@@ -160,5 +163,20 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 			return "-"
 		}
 		return t.UTC().Format("2006-01-02 15:04 UTC")
+	},
+	// statusWords says where a request stands the way Meta's page would,
+	// not in Sinch's codes.
+	"statusWords": func(status string) string {
+		switch status {
+		case "PENDING_FACEBOOK_VERIFICATION":
+			return "Waiting for your decision"
+		case "ONBOARDED":
+			return "Approved"
+		case "REJECTED":
+			return "Declined or expired"
+		case "IN_PROGRESS":
+			return "Being prepared"
+		}
+		return status
 	},
 }).Parse(pageTemplates))

@@ -21,17 +21,19 @@ td,th{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #eee;vertical
 {{define "meta"}}{{template "head" "Meta Business Suite (stand-in)"}}
 <h1>Settings › Requests › Received</h1>
 <p class="muted">Stand-in for Meta Business Suite. Business portfolio: <b>{{or .BusinessID "all"}}</b></p>
+{{if .Back}}<p><a href="{{.Back}}" data-testid="back">← Back to your set-up page</a></p>{{end}}
 {{if eq .Done "approved"}}<p class="card" data-testid="flash">Request approved. The WhatsApp Business Account was created.</p>{{end}}
 {{if eq .Done "declined"}}<p class="card" data-testid="flash">Request declined.</p>{{end}}
 {{if eq .Done "none"}}<p class="card" data-testid="flash">That request is no longer pending.</p>{{end}}
 {{range .Requests}}<div class="card{{if .Selected}} sel{{end}}" data-testid="request" id="r{{.RequestID}}">
 <h2>WhatsApp Business Account creation request</h2>
-<p>From Sinch ({{.BusinessManager}}) for WABA <b>{{.WabaName}}</b>{{if .DisplayName}}, phone display name <b>{{.DisplayName}}</b>{{end}}.</p>
-<p class="muted">Request {{.RequestID}} · business {{.BusinessID}} · sent {{date .Requested}} · expires {{date .Expires}} · status {{.Status}}</p>
+<p>Sinch asks to create the WhatsApp Business Account <b>{{.WabaName}}</b>{{if .DisplayName}}, with the phone display name <b>{{.DisplayName}}</b>{{end}}, in your business portfolio.</p>
+<p><b>{{statusWords .Status}}</b></p>
+<p class="muted">Request {{.RequestID}} · business portfolio {{.BusinessID}} · sent {{date .Requested}} · expires {{date .Expires}}</p>
 {{if .Pending}}<form method="post" action="{{$.Base}}/meta/latest/settings/requests/{{.RequestID}}/approve" style="display:inline">
-<input type="hidden" name="business_id" value="{{$.BusinessID}}">{{with $.Access}}<input type="hidden" name="access" value="{{.}}">{{end}}<button class="ok" data-testid="approve">Approve</button></form>
+<input type="hidden" name="business_id" value="{{$.BusinessID}}">{{with $.Access}}<input type="hidden" name="access" value="{{.}}">{{end}}{{with $.Back}}<input type="hidden" name="back" value="{{.}}">{{end}}<button class="ok" data-testid="approve">Approve</button></form>
 <form method="post" action="{{$.Base}}/meta/latest/settings/requests/{{.RequestID}}/decline" style="display:inline">
-<input type="hidden" name="business_id" value="{{$.BusinessID}}">{{with $.Access}}<input type="hidden" name="access" value="{{.}}">{{end}}<button data-testid="decline">Decline</button></form>{{end}}
+<input type="hidden" name="business_id" value="{{$.BusinessID}}">{{with $.Access}}<input type="hidden" name="access" value="{{.}}">{{end}}{{with $.Back}}<input type="hidden" name="back" value="{{.}}">{{end}}<button data-testid="decline">Decline</button></form>{{end}}
 </div>{{else}}<p class="card">No requests for this business portfolio.</p>{{end}}
 {{template "foot"}}{{end}}
 

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"context"
 	"net/http"
+	"strings"
 )
 
 // Run alone, the sandbox's pages (overview, Meta stand-in, phone inbox)
@@ -21,6 +22,19 @@ func WithVisible(ctx context.Context, visible func(projectID string) bool) conte
 
 // AccessParam is the query or form parameter the pages carry along.
 const AccessParam = "access"
+
+// BackParam names a path of the embedding app (the client's set-up page)
+// the Meta stand-in links back to, as the real Meta would not.
+const BackParam = "back"
+
+// backPath returns the request's back path when it is a plain local path.
+func backPath(r *http.Request) string {
+	b := r.FormValue(BackParam)
+	if !strings.HasPrefix(b, "/") || strings.HasPrefix(b, "//") || strings.ContainsAny(b, "\\\r\n\t") {
+		return ""
+	}
+	return b
+}
 
 // visible reports whether the request may see the project.
 func visible(r *http.Request, projectID string) bool {
