@@ -266,8 +266,11 @@ func (h *Handler) refreshClient(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.onboard.SyncClient(c.Request().Context(), cl.OrganisationID, cl.ID); err != nil {
-		h.flash(c, "warning", onboarding.Plain(err))
+	err = h.onboard.SyncClient(c.Request().Context(), cl.OrganisationID, cl.ID)
+	if msg, ok := sinchProblem(err); ok {
+		h.flash(c, "warning", msg)
+	} else if err != nil {
+		return err
 	}
 	return redirect(c, clientURL(cl.ID))
 }
@@ -288,9 +291,9 @@ func (h *Handler) createComment(c echo.Context) error {
 		h.flash(c, "info", "Sending the comment to Sinch — it appears on the timeline when Sinch has it.")
 		return redirect(c, clientURL(cl.ID))
 	}
-	if errors.Is(err, onboarding.ErrUnavailable) {
+	if msg, ok := sinchProblem(err); ok {
 		return h.renderClient(c, http.StatusServiceUnavailable, cl,
-			views.Form{Values: map[string]string{"comment": text}, Errors: map[string]string{"comment": onboarding.Plain(err)}}, nil)
+			views.Form{Values: map[string]string{"comment": text}, Errors: map[string]string{"comment": msg}}, nil)
 	}
 	if err != nil {
 		return err

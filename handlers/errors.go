@@ -8,6 +8,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"wabadesk/models"
+	"wabadesk/provisioning"
+	"wabadesk/provisioning/onboarding"
 	"wabadesk/views"
 )
 
@@ -36,6 +38,7 @@ var errorTable = []struct {
 	{models.ErrConflict, problem{http.StatusConflict, "Already changed", "Someone else changed this at the same time. Reload the page and try again."}},
 	{errCSRF, problem{http.StatusForbidden, "This form has expired", "For your security the form could not be accepted. Go back, reload the page and try again."}},
 	{errInviteGone, problem{http.StatusGone, "This invite link no longer works", "It was already used, revoked or has expired. Ask the person who invited you for a new link."}},
+	{onboarding.ErrUnavailable, problem{http.StatusServiceUnavailable, "Sinch is not answering", "Sinch could not be reached or answered with a temporary error. Nothing was lost: try again in a minute."}},
 	{errSandboxOff, problem{http.StatusForbidden, "Log in to see the sandbox", "The sandbox's pages show only your own organisation's projects. Log in, or open this page from your set-up page's link (links expire after 7 days)."}},
 }
 
@@ -92,4 +95,17 @@ func (h *Handler) handleError(err error, c echo.Context) {
 
 func requestID(c echo.Context) string {
 	return c.Response().Header().Get(echo.HeaderXRequestID)
+}
+
+// sinchProblem words an error of Sinch's (unreachable, or a refusal) for
+// the flash or the field it belongs to; ok is false for anything else (the
+// database, a bug), which is returned to the error handler to be logged
+// and shown as a 500, never passed off as Sinch's.
+func sinchProblem(err error) (msg string, ok bool) {
+	var ae *provisioning.APIError
+	if errors.Is(err, onboarding.ErrUnavailable) || errors.Is(err, provisioning.ErrOutcomeUnknown) ||
+		provisioning.IsRetryable(err) || errors.As(err, &ae) {
+		return onboarding.Plain(err), true
+	}
+	return "", false
 }

@@ -169,16 +169,16 @@ func (h *Handler) senderAction(c echo.Context, run func(u *models.User, cl model
 		return h.renderClient(c, http.StatusUnprocessableEntity, cl, views.Form{},
 			map[int64]views.Form{snd.ID: {Values: map[string]string{"method": c.FormValue("method"), "code": c.FormValue("code")}, Errors: v}})
 	}
-	if errors.Is(err, onboarding.ErrUnavailable) {
-		h.flash(c, "error", onboarding.Plain(err))
-		return redirect(c, clientURL(cl.ID))
-	}
 	if errors.Is(err, onboarding.ErrInProgress) {
 		h.flash(c, "info", "Still waiting for Sinch — this page updates by itself when it answers.")
 		return redirect(c, clientURL(cl.ID))
 	}
 	if errors.Is(err, models.ErrConflict) {
 		h.flash(c, "info", "That is not possible for this sender right now.")
+		return redirect(c, clientURL(cl.ID))
+	}
+	if msg, ok := sinchProblem(err); ok {
+		h.flash(c, "error", msg)
 		return redirect(c, clientURL(cl.ID))
 	}
 	if err != nil {
