@@ -81,12 +81,12 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/clients/:id/links/:lid/regenerate", h.regenerateLink, agent, "link.regenerated"},
 
 		{http.MethodGet, portalPrefix + ":token", h.showPortal, public, ""},
-		{http.MethodGet, portalPrefix + ":token/meta", h.portalMeta, public, ""},
-		{http.MethodPost, portalPrefix + ":token/otp", h.portalOTP, public, ""},
+		{http.MethodGet, portalPrefix + ":token/meta", h.showPortalMeta, public, ""},
+		{http.MethodPost, portalPrefix + ":token/otp", h.createPortalOTP, public, ""},
 		{http.MethodGet, portalPrefix + ":token/otp", h.showPortalStep, public, ""},
 		{http.MethodGet, portalPrefix + ":token/verify", h.showPortalStep, public, ""},
-		{http.MethodPost, portalPrefix + ":token/verify", h.portalVerify, public, ""},
-		{http.MethodGet, portalPrefix + ":token/events", h.portalEvents, public, ""},
+		{http.MethodPost, portalPrefix + ":token/verify", h.createPortalVerification, public, ""},
+		{http.MethodGet, portalPrefix + ":token/events", h.streamPortal, public, ""},
 		{http.MethodGet, "/brand/:id/theme.css", h.brandCSS, machine, ""},
 
 		{http.MethodGet, "/clients/:id/senders/new", h.newSender, agent, ""},

@@ -263,8 +263,8 @@ func portalJourney(v *views.PortalView, p *portal, now time.Time) {
 	}
 }
 
-// portalMeta records the click and sends the client to the Meta request.
-func (h *Handler) portalMeta(c echo.Context) error {
+// showPortalMeta records the click and sends the client to the Meta request.
+func (h *Handler) showPortalMeta(c echo.Context) error {
 	p, err := h.openPortal(c, false)
 	if p == nil {
 		return err
@@ -280,8 +280,8 @@ func (h *Handler) portalMeta(c echo.Context) error {
 	return redirect(c, link)
 }
 
-// portalOTP asks Sinch to send the code by SMS or voice.
-func (h *Handler) portalOTP(c echo.Context) error {
+// createPortalOTP asks Sinch to send the code by SMS or voice.
+func (h *Handler) createPortalOTP(c echo.Context) error {
 	return h.portalOTPStep(c, "method", otpRequests, "client.otp_requested",
 		func(p *portal, method string) error {
 			_, err := h.onboard.RequestOTP(c.Request().Context(), p.link.OrganisationID, p.client.ID, p.sender.ID, method,
@@ -290,8 +290,8 @@ func (h *Handler) portalOTP(c echo.Context) error {
 		}, "")
 }
 
-// portalVerify checks the code the client typed.
-func (h *Handler) portalVerify(c echo.Context) error {
+// createPortalVerification checks the code the client typed.
+func (h *Handler) createPortalVerification(c echo.Context) error {
 	return h.portalOTPStep(c, "code", otpVerifies, "client.otp_entered",
 		func(p *portal, code string) error {
 			_, err := h.onboard.VerifyOTP(c.Request().Context(), p.link.OrganisationID, p.client.ID, p.sender.ID, code,
@@ -400,8 +400,8 @@ func portalStatus(err error) int {
 	return http.StatusUnprocessableEntity
 }
 
-// portalEvents streams changes of this one client to its page.
-func (h *Handler) portalEvents(c echo.Context) error {
+// streamPortal streams changes of this one client to its page.
+func (h *Handler) streamPortal(c echo.Context) error {
 	p, err := h.openPortal(c, false)
 	if p == nil {
 		return err
