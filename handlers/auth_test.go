@@ -38,6 +38,11 @@ func TestSignupValidationKeepsValues(t *testing.T) {
 	if r.text("[data-testid=error-email]") == "" || r.text("[data-testid=error-password]") == "" {
 		t.Fatal("expected messages next to e-mail and password")
 	}
+	for _, f := range []string{"email", "password"} {
+		if r.doc.Find("[data-testid=error-summary] a[href='#f-"+f+"']").Length() != 1 {
+			t.Errorf("the error summary does not link to %s", f)
+		}
+	}
 	if v, _ := r.doc.Find("#f-email").Attr("value"); v != "not-an-email" {
 		t.Fatalf("typed e-mail lost: %q", v)
 	}

@@ -12,6 +12,20 @@
   showLiveNotes();
   document.addEventListener("htmx:afterSettle", showLiveNotes);
 
+  // Error summary: list the problems in the order of the form, and take
+  // the focus so the page says first what to fix.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    var list = summary.querySelector("ul");
+    var items = Array.prototype.slice.call(list.children);
+    var pos = function (li) {
+      var f = document.getElementById("f-" + li.querySelector("a").getAttribute("data-field"));
+      return f ? Array.prototype.indexOf.call(document.querySelectorAll("input,select,textarea"), f) : 1e9;
+    };
+    items.sort(function (a, b) { return pos(a) - pos(b); }).forEach(function (li) { list.appendChild(li); });
+    summary.focus();
+  }
+
   // Copy buttons: <button data-copy="text"> or data-copy-target="#id".
   document.addEventListener("click", function (ev) {
     var btn = ev.target.closest("[data-copy],[data-copy-target]");

@@ -6,6 +6,8 @@
 package views
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 
 	"wabadesk/models"
@@ -56,6 +58,21 @@ func (f Form) Value(field string) string { return f.Values[field] }
 
 // Error returns the message for field, or "".
 func (f Form) Error(field string) string { return f.Errors[field] }
+
+// FieldError is one field's message, for the error summary.
+type FieldError struct{ Field, Message string }
+
+// FieldErrors lists the messages of fields (not the form's own), in field
+// name order; the page's script puts them in the order of the form.
+func (f Form) FieldErrors() []FieldError {
+	var out []FieldError
+	for _, k := range slices.Sorted(maps.Keys(f.Errors)) {
+		if k != "" {
+			out = append(out, FieldError{Field: k, Message: f.Errors[k]})
+		}
+	}
+	return out
+}
 
 // Field describes one labelled input.
 type Field struct {
