@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"github.com/PuerkitoBio/goquery"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -311,6 +312,18 @@ func TestRejectedAccountFixAndResubmit(t *testing.T) {
 	}
 	if !strings.Contains(page.text("[data-testid=rejection]"), "declined the WABA creation request") {
 		t.Fatalf("rejection box without Sinch's reason: %q", page.text("[data-testid=rejection]"))
+	}
+	if got := page.text("[data-testid=rejection] h2"); got != "The client declined the request at Meta" {
+		t.Fatalf("rejection heading %q: it must say who decided", got)
+	}
+	var rejections []string
+	page.doc.Find("[data-testid=timeline] li").Each(func(_ int, s *goquery.Selection) {
+		if strings.Contains(strings.ToLower(s.Text()), "declined") || strings.Contains(strings.ToLower(s.Text()), "rejected") {
+			rejections = append(rejections, strings.Join(strings.Fields(s.Text()), " "))
+		}
+	})
+	if len(rejections) != 1 {
+		t.Fatalf("the timeline tells of the rejection %d times: %q", len(rejections), rejections)
 	}
 	edit := b.get(path + "/edit")
 	expectStatus(t, edit, http.StatusOK)

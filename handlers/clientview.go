@@ -50,7 +50,8 @@ func (h *Handler) renderClient(c echo.Context, status int, cl models.Client, com
 	v := views.ClientView{ID: cl.ID, URL: clientURL(cl.ID), Name: cl.Name, StageLabel: cl.Stage.Label(), StageBadge: cl.Stage.Badge(),
 		WaitingOn: cl.Stage.WaitingOn(), Since: cl.StageSince.Format("2 Jan 15:04") + " (" + ago(cl.StageSince, now) + ")",
 		Attention: h.store.NeedsAttention(cl), Rejected: cl.AccountStage == models.AccountRejected, Reason: cl.RejectionReason,
-		Queued: cl.AccountStage == models.AccountQueued, Draft: cl.AccountStage == models.AccountDraft, Legacy: cl.Legacy,
+		RejectedBy: rejectedBy(cl.RejectionReason),
+		Queued:     cl.AccountStage == models.AccountQueued, Draft: cl.AccountStage == models.AccountDraft, Legacy: cl.Legacy,
 		CanEdit: canAct && cl.Editable(), CanSubmit: canAct && cl.Editable(), CanDelete: canAct && cl.AccountStage == models.AccountDraft,
 		CanAddSender: canAct && cl.AccountStage == models.AccountOnboarded, CanComment: canAct && !cl.Editable() || canAct && cl.AccountStage == models.AccountRejected,
 		CanAct: canAct, CommentForm: comment, Details: clientDetails(cl)}
@@ -206,4 +207,19 @@ func queueNotes(cl models.Client) (queued, parked string) {
 		queued += ". Nothing needs to be typed again."
 	}
 	return queued, parked
+}
+
+// rejectedBy heads a rejection with who decided: the client at Meta, Meta
+// (an expired request, an unknown portfolio) or Sinch.
+func rejectedBy(reason string) string {
+	r := strings.ToLower(reason)
+	switch {
+	case strings.Contains(r, "declined"):
+		return "The client declined the request at Meta"
+	case strings.Contains(r, "expired"):
+		return "The request expired at Meta"
+	case strings.Contains(r, "meta could not"):
+		return "Meta could not create this account"
+	}
+	return "Sinch rejected this account"
 }

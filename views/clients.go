@@ -66,6 +66,7 @@ type ClientView struct {
 	MetaSandbox  bool
 	Rejected     bool
 	Reason       string
+	RejectedBy   string // the heading: who decided
 	Queued       bool
 	QueueNote    string
 	ParkedNote   string   // background work paused, and why

@@ -65,6 +65,11 @@ func (s *Service) sync(ctx context.Context, tenantID, clientID int64, trigger in
 		events = append(events, activityEvents(acts, nil)...)
 		if c.AccountStage == models.AccountRejected && acts != nil {
 			c.RejectionReason = rejectionReason(acts)
+			for i := range events {
+				if events[i].Title == accountTitles[models.AccountRejected] && events[i].Detail == "" {
+					events[i].Detail = c.RejectionReason
+				}
+			}
 		}
 		c.LastError, c.ParkedReason, c.SubmitAttempts = "", "", 0
 		return events, nil
@@ -228,8 +233,10 @@ func activityEvents(list *provisioning.ActivityList, senderID *int64) []models.E
 	}
 	var out []models.Event
 	for _, a := range list.Notifications {
-		if a.Comment == "" && stateActivities[a.Type] {
-			continue // the stage change is already on the timeline in our words
+		if stateActivities[a.Type] && (a.Comment == "" || senderID == nil) {
+			// The stage change is already on the timeline in our words; an
+			// account's comment (a rejection's reason) goes with it (sync).
+			continue
 		}
 		title := "Sinch: " + humanize(string(a.Type))
 		if a.Type == "COMMENT_ADDED" {
