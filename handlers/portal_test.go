@@ -178,6 +178,11 @@ func TestPortalOTPWrongRightAndLimits(t *testing.T) {
 		}
 	}
 	timeline := staff.get(clientPath).text("[data-testid=timeline]")
+	for _, internal := range []string{"Provisioning API user", "Sinch: Registered", "Sinch: Verified", "Sinch: Edited"} {
+		if strings.Contains(timeline, internal) {
+			t.Errorf("the timeline shows Sinch's internal words %q", internal)
+		}
+	}
 	for _, want := range []string{"Verification code requested", "wrong verification code", "verified with the code", "(shared link)"} {
 		if !strings.Contains(timeline, want) {
 			t.Errorf("staff timeline lacks %q", want)

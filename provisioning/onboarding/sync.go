@@ -238,15 +238,33 @@ func activityEvents(list *provisioning.ActivityList, senderID *int64) []models.E
 			// account's comment (a rejection's reason) goes with it (sync).
 			continue
 		}
-		title := "Sinch: " + humanize(string(a.Type))
-		if a.Type == "COMMENT_ADDED" {
-			title = "Comment"
+		title, ok := activityTitles[a.Type]
+		if !ok && a.Comment == "" {
+			continue // an echo of something on the timeline already, in our words
 		}
-		out = append(out, models.Event{At: a.Created.UTC(), Source: models.SourceSinch, Actor: a.Author,
-			Title: title, Detail: a.Comment, SenderID: senderID, DedupeKey: activityKey(a, senderID)})
+		if !ok {
+			title = "Sinch: " + humanize(string(a.Type))
+		}
+		ev := models.Event{At: a.Created.UTC(), Source: models.SourceSinch, Actor: a.Author,
+			Title: title, Detail: a.Comment, SenderID: senderID, DedupeKey: activityKey(a, senderID)}
+		if a.Author == apiAuthor { // what our own calls did: wabadesk's doing
+			ev.Source, ev.Actor = models.SourceSystem, ""
+		}
+		out = append(out, ev)
 	}
 	return out
 }
+
+// activityTitles words the Sinch activities worth a line of their own.
+// REGISTERED and VERIFIED echo the code steps wabadesk records itself.
+var activityTitles = map[provisioning.ActivityType]string{
+	provisioning.ActivityCommentAdded: "Comment",
+	provisioning.ActivityEdited:       "Details changed at Sinch",
+}
+
+// apiAuthor is how Sinch's activities name whoever used the Provisioning
+// API with the reseller's key: wabadesk itself.
+const apiAuthor = "Provisioning API user"
 
 // stateActivities mirror state changes that applyAccount/applySender already
 // record; they add nothing to the timeline unless they carry a comment.
