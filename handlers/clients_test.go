@@ -105,6 +105,21 @@ func TestClientJourneyEndToEnd(t *testing.T) {
 	if got := page.text("[data-testid=sender-stage]"); got != "Phone verification" {
 		t.Fatalf("sender stage = %q (problem %q)", got, page.text("[data-testid=sender-problem]"))
 	}
+	if got := page.text("[data-testid=sender-profile]"); !strings.Contains(got, "Food and grocery") || !strings.Contains(got, "Pães frescos") {
+		t.Fatalf("the sender card does not show the profile sent to Sinch: %q", got)
+	}
+	// Staff can write to Sinch about the sender; an empty comment is refused at the field.
+	commentURL, _ := page.doc.Find("[data-testid=sender] .sender-comment form").Attr("action")
+	r = b.post(commentURL, url.Values{"comment": {"  "}})
+	expectStatus(t, r, http.StatusUnprocessableEntity)
+	if r.doc.Find("[data-testid=sender] .sender-comment .has-error").Length() != 1 {
+		t.Fatal("no message next to the sender's comment field")
+	}
+	expectStatus(t, b.post(commentURL, url.Values{"comment": {"Please check the display name."}}), http.StatusSeeOther)
+	if !strings.Contains(b.get(path).text("[data-testid=timeline]"), "Please check the display name.") {
+		t.Fatal("the sender comment is not on the timeline")
+	}
+	page = b.get(path)
 	otpForm, _ := page.doc.Find("[data-testid=otp] form").First().Attr("action")
 
 	expectStatus(t, b.post(otpForm, url.Values{"method": {"SMS"}}), http.StatusSeeOther)

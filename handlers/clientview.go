@@ -122,9 +122,19 @@ func senderRow(cl models.Client, s models.Sender, canAct bool, otp views.Form) v
 		CanSubmit:  canAct && (s.Stage == models.SenderDraft || s.Stage == models.SenderQueued || s.Stage == models.SenderRejected || s.Stage == models.SenderError),
 		CanDiscard: canAct && s.SinchID != "" && (s.Stage == models.SenderRejected || s.Stage == models.SenderError),
 		CanDelete:  canAct && s.Stage != models.SenderDeleted,
+		CanComment: canAct && s.SinchID != "" && s.Stage != models.SenderDeleted,
 	}
 	if row.Phone == "" {
 		row.Phone = "+" + s.CountryCode + " (number from Sinch)"
+	}
+	for _, kv := range []views.KV{
+		{Label: "Vertical", Value: models.LabelOf(models.SenderVerticals, s.Vertical)}, {Label: "About", Value: s.About},
+		{Label: "Description", Value: s.Description}, {Label: "E-mail", Value: s.Email}, {Label: "Address", Value: s.Address},
+		{Label: "Website", Value: s.WebsiteOne}, {Label: "Second website", Value: s.WebsiteTwo}, {Label: "Profile photo", Value: s.PhotoURL},
+	} {
+		if kv.Value != "" {
+			row.Profile = append(row.Profile, kv)
+		}
 	}
 	switch s.Stage {
 	case models.SenderError:

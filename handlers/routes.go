@@ -96,6 +96,7 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/clients/:id/senders/:sid/submit", h.submitSender, agent, "sender.submitted"},
 		{http.MethodPost, "/clients/:id/senders/:sid/discard", h.discardSender, agent, "sender.changes_discarded"},
 		{http.MethodPost, "/clients/:id/senders/:sid/delete", h.deleteSender, agent, "sender.deleted"},
+		{http.MethodPost, "/clients/:id/senders/:sid/comments", h.createSenderComment, agent, "sender.commented"},
 		{http.MethodPost, "/clients/:id/senders/:sid/otp", h.requestOTP, agent, "otp.requested"},
 		{http.MethodPost, "/clients/:id/senders/:sid/verify", h.verifyOTP, agent, "otp.entered"},
 

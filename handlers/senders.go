@@ -158,7 +158,7 @@ func (h *Handler) senderAction(c echo.Context, run func(u *models.User, cl model
 		return err
 	}
 	err = run(currentUser(c), cl, snd)
-	if v, ok := models.AsValidation(err); ok && v["method"] == "" && v["code"] == "" {
+	if v, ok := models.AsValidation(err); ok && v["method"] == "" && v["code"] == "" && v["comment"] == "" {
 		// Nothing to show next to a field: say it at the top of the page.
 		for _, msg := range v {
 			h.flash(c, "error", msg)
@@ -167,7 +167,8 @@ func (h *Handler) senderAction(c echo.Context, run func(u *models.User, cl model
 	}
 	if v, ok := models.AsValidation(err); ok {
 		return h.renderClient(c, http.StatusUnprocessableEntity, cl, views.Form{},
-			map[int64]views.Form{snd.ID: {Values: map[string]string{"method": c.FormValue("method"), "code": c.FormValue("code")}, Errors: v}})
+			map[int64]views.Form{snd.ID: {Values: map[string]string{"method": c.FormValue("method"), "code": c.FormValue("code"),
+				"comment": c.FormValue("comment")}, Errors: v}})
 	}
 	if errors.Is(err, onboarding.ErrInProgress) {
 		h.flash(c, "info", "Still waiting for Sinch — this page updates by itself when it answers.")
@@ -212,4 +213,11 @@ func (h *Handler) verifyOTP(c echo.Context) error {
 		_, err := h.onboard.VerifyOTP(c.Request().Context(), u.OrganisationID, cl.ID, snd.ID, c.FormValue("code"), u.Name, models.SourceStaff)
 		return err
 	}, "Number verified. Sinch now activates the sender.")
+}
+
+// createSenderComment posts a comment to Sinch about one sender.
+func (h *Handler) createSenderComment(c echo.Context) error {
+	return h.senderAction(c, func(u *models.User, cl models.Client, snd models.Sender) error {
+		return h.onboard.Comment(c.Request().Context(), u.OrganisationID, cl.ID, snd.ID, c.FormValue("comment"), u.Name)
+	}, "Comment sent to Sinch.")
 }

@@ -148,6 +148,8 @@ type SenderRow struct {
 	CanDelete    bool
 	OTPForm      Form
 	Deleted      bool
+	Profile      []KV // the WhatsApp profile sent to Sinch, filled fields only
+	CanComment   bool // Sinch knows the sender: staff may write to Sinch about it
 }
 
 // ClientFormView is the new/edit client form.
