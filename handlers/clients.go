@@ -199,14 +199,8 @@ func (h *Handler) submitAndRender(c echo.Context, cl models.Client, f clientForm
 	if err != nil {
 		return err
 	}
-	switch {
-	case out.ParkedReason != "":
-		h.flash(c, "warning", out.ParkedReason+" The submission is kept and sent as soon as the Sinch connection works.")
-	case out.AccountStage == models.AccountQueued:
-		h.flash(c, "warning", "Sinch could not be reached. The submission is queued and will be retried automatically; nothing needs to be typed again.")
-	default:
-		h.flash(c, "success", "Submitted to Sinch.")
-	}
+	// No flash: the stage, the queued or parked note and the timeline say
+	// what happened and stay true as they change (a flash would not).
 	return redirect(c, clientURL(cl.ID))
 }
 

@@ -123,11 +123,7 @@ func (h *Handler) afterSenderSave(c echo.Context, cl models.Client, snd models.S
 	if err != nil {
 		return err
 	}
-	if out.Stage == models.SenderQueued {
-		h.flash(c, "warning", "Sinch could not be reached. The sender is queued and will be retried automatically.")
-	} else {
-		h.flash(c, "success", "Sender submitted to Sinch.")
-	}
+	// No flash: the sender's stage (and its queued note) say it and stay true.
 	return redirect(c, clientURL(cl.ID))
 }
 

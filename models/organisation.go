@@ -12,8 +12,8 @@ import (
 type Organisation struct {
 	ID   int64  `gorm:"primaryKey"`
 	Name string `gorm:"size:120;not null"`
-	// Branding shown on the business client's shared page (issue 7's
-	// settings page edits it; empty values fall back to Name and defaults).
+	// Branding shown on the business client's shared page (Settings edits
+	// it; empty values fall back to Name and defaults).
 	BrandName      string `gorm:"size:120;not null;default:''"`
 	LogoURL        string `gorm:"size:500;not null;default:''"`
 	AccentColor    string `gorm:"size:7;not null;default:''"`

@@ -1,6 +1,6 @@
 package main
 
-// The engine scenario (issue 14): the real binary's onboarding engine
+// The engine scenario: the real binary's onboarding engine
 // against a standalone sandbox that injects Sinch's faults, with the
 // organisations' live connections pointed at it.
 //

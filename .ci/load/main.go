@@ -1,4 +1,4 @@
-// Command load is wabadesk's reproducible load test (issue 8). In one run it
+// Command load is wabadesk's reproducible load test. In one run it
 // builds the real binary, seeds a fresh data directory with one organisation
 // and 10,000 clients, starts the server on 127.0.0.1, logs in over HTTP and
 // measures, each at the same concurrency, the bare /healthz handler, the
