@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -55,6 +58,9 @@ func TestBrowserClientPortal(t *testing.T) {
 	phone.page("05-portal-verify")
 	phone.submit("[data-testid=portal-send]")
 	phone.expectText("[data-testid=otp-sent]", "on its way")
+	if p := phone.path(); strings.HasSuffix(p, "/otp") {
+		t.Fatalf("after sending the code the address is %s: want the page (PRG)", p)
+	}
 
 	// The sandbox's phone stand-in shows staff their own clients' codes.
 	clientPage := strings.TrimPrefix(staff.path(), base)
@@ -65,10 +71,15 @@ func TestBrowserClientPortal(t *testing.T) {
 	phone.fill("#code", "111111")
 	phone.submit("[data-testid=portal-verify]")
 	phone.expectText("[data-testid=error-code]", "not right")
+	// The refused form is shown without a live refresh: a reload shows the latest.
+	phone.expectText("[data-testid=reload-note]", "Reload the page")
 	phone.page("07-portal-wrong-code")
 	phone.fill("#code", code)
 	phone.submit("[data-testid=portal-verify]")
 	phone.expectText("[data-testid=notice]", "Thank you")
+	if p := phone.path(); strings.HasSuffix(p, "/verify") {
+		t.Fatalf("after the code the address is %s: want the page (PRG)", p)
+	}
 	phone.waitText("[data-testid=now]", "You are ready to use WhatsApp Business", 20*time.Second)
 	phone.expectText("[data-testid=active]", "+351 912345678")
 	phone.page("08-portal-active")
@@ -88,4 +99,35 @@ func TestBrowserClientPortal(t *testing.T) {
 	phone.open(link)
 	phone.expectText("[data-testid=gone]", "não funciona mais") // the language chosen last is remembered
 	phone.page("11-portal-gone")
+}
+
+// TestBrowserPortalWithoutJavaScript: with scripts off, the client page
+// does not claim to update by itself; it offers a reload.
+func TestBrowserPortalWithoutJavaScript(t *testing.T) {
+	base := startApp(t)
+	staff := newTab(t, base, "staff", 1280, 900)
+	staff.signup()
+	staff.open("/clients/new")
+	staff.fill("#f-name", "Padaria Estrela")
+	staff.fill("#f-project_id", "1c8f5a2e-8d7b-4f0e-9a3b-2d6c5e4f7a81")
+	staff.fill("#f-business_manager_id", "123456789012345")
+	staff.fill("#f-waba_name", "Padaria Estrela Ltda")
+	staff.fill("#f-sender_display_name", "Padaria Estrela")
+	staff.do(chromedp.SetValue(chromedp.CSS("#f-business_category"), "FOOD_AND_GROCERY"))
+	staff.submit("[data-testid=save-draft]")
+	staff.submit("[data-testid=create-link]")
+	link := staff.value("#client-link")
+
+	phone := newTab(t, base, "phone", 390, 844)
+	if _, err := runAction(phone, func(ctx context.Context, tg *chromedp.Target) (cdp.Empty, error) {
+		return cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	phone.open(link)
+	phone.expectText("#live", "Reload the page to see the latest")
+	if strings.Contains(phone.text("#live"), "updates by itself") {
+		t.Fatal("without JavaScript the page still says it updates by itself")
+	}
+	phone.shot("01-no-javascript")
 }
