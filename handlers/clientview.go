@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"context"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,60 +40,83 @@ func (h *Handler) showClient(c echo.Context) error {
 // attempt back with its message.
 func (h *Handler) renderClient(c echo.Context, status int, cl models.Client, comment views.Form, otp map[int64]views.Form) error {
 	ctx, u := c.Request().Context(), currentUser(c)
-	events, err := h.store.Events(ctx, u.OrganisationID, cl.ID, 200)
-	if err != nil {
-		return err
-	}
-	senders, err := h.store.Senders(ctx, u.OrganisationID, cl.ID)
-	if err != nil {
-		return err
-	}
-	now := h.store.Now()
-	canAct := u.Role.AtLeast(models.RoleAgent)
+	now, canAct := h.store.Now(), u.Role.AtLeast(models.RoleAgent)
 	v := views.ClientView{ID: cl.ID, URL: clientURL(cl.ID), Name: cl.Name, StageLabel: cl.Stage.Label(), StageBadge: cl.Stage.Badge(),
 		WaitingOn: cl.Stage.WaitingOn(), Since: cl.StageSince.Format("2 Jan 15:04") + " (" + ago(cl.StageSince, now) + ")",
 		Attention: h.store.NeedsAttention(cl), Rejected: cl.AccountStage == models.AccountRejected, Reason: cl.RejectionReason,
 		RejectedBy: rejectedBy(cl.RejectionReason),
 		Queued:     cl.AccountStage == models.AccountQueued, Draft: cl.AccountStage == models.AccountDraft, Legacy: cl.Legacy,
-		CanEdit: canAct && cl.Editable(), CanSubmit: canAct && cl.Editable(), CanDelete: canAct && cl.AccountStage == models.AccountDraft,
-		CanAddSender: canAct && cl.AccountStage == models.AccountOnboarded, CanComment: canAct && !cl.Editable() || canAct && cl.AccountStage == models.AccountRejected,
-		CanAct: canAct, CommentForm: comment, Details: clientDetails(cl)}
+		CanEdit: canAct && cl.Editable(), CanSubmit: canAct && cl.Editable(), CanDelete: canAct && cl.Deletable(),
+		CanAddSender: canAct && cl.TakesSenders(), CanComment: canAct && cl.Commentable(),
+		CanAct: canAct, CanLink: canAct, CommentForm: comment, Details: clientDetails(cl), SinchErrors: slices.Sorted(maps.Values(cl.FieldErrors())),
+		Steps: journey(cl), LinkDays: linkDays()}
 	v.QueueNote, v.ParkedNote = queueNotes(cl)
-	calls, err := h.store.PendingCalls(ctx, u.OrganisationID, cl.ID)
+	v.MetaLink, v.MetaSandbox = h.metaLink(ctx, u.OrganisationID, cl)
+	if err := h.clientActivity(ctx, &v, cl, canAct, otp, now); err != nil {
+		return err
+	}
+	p := h.livePage(c, cl.Name, "clients", "/events?client="+itoa(cl.ID), clientURL(cl.ID))
+	if status >= 400 { // a refused form: a live refresh would wipe its messages
+		p.Live = ""
+	}
+	if err := takeNewLink(&p, &v); err != nil {
+		return err
+	}
+	return render(c, status, views.ClientPage(p, v))
+}
+
+// clientActivity fills in what the client page lists from the database:
+// calls in flight, links, the timeline and the senders.
+func (h *Handler) clientActivity(ctx context.Context, v *views.ClientView, cl models.Client, canAct bool, otp map[int64]views.Form, now time.Time) error {
+	calls, err := h.store.PendingCalls(ctx, cl.OrganisationID, cl.ID)
 	if err != nil {
 		return err
 	}
 	for _, pc := range calls {
 		v.InProgress = append(v.InProgress, pc.Label()+" (since "+pc.StartedAt.Format("15:04:05")+") — this page updates by itself.")
 	}
-	for _, msg := range cl.FieldErrors() {
-		v.SinchErrors = append(v.SinchErrors, msg)
-	}
-	v.MetaLink, v.MetaSandbox = h.metaLink(ctx, u.OrganisationID, cl)
-	links, err := h.store.Links(ctx, u.OrganisationID, cl.ID)
+	links, err := h.store.Links(ctx, cl.OrganisationID, cl.ID)
 	if err != nil {
 		return err
 	}
-	v.Links, v.CanLink = linkRows(links, now), canAct
-	for _, d := range models.LinkLifetimes {
-		days := itoa(int64(d / (24 * time.Hour)))
-		v.LinkDays = append(v.LinkDays, views.Option{Value: days, Label: days + " days"})
+	v.Links = linkRows(links, now)
+	events, err := h.store.Events(ctx, cl.OrganisationID, cl.ID, 200)
+	if err != nil {
+		return err
 	}
-	p := h.livePage(c, cl.Name, "clients", "/events?client="+itoa(cl.ID), clientURL(cl.ID))
-	if status >= 400 { // a refused form: a live refresh would wipe its messages
-		p.Live = ""
+	for _, e := range events {
+		v.Events = append(v.Events, views.EventRow{At: e.At.Format("2 Jan 2006 15:04:05"), Ago: ago(e.At, now), Datetime: e.At.Format("2006-01-02T15:04:05Z07:00"),
+			Source: e.Source, Label: sourceLabels[e.Source], Actor: e.Actor, Title: e.Title, Detail: e.Detail})
 	}
-	for i, f := range p.Flashes { // a new link travels as a flash and is shown once
+	senders, err := h.store.Senders(ctx, cl.OrganisationID, cl.ID)
+	if err != nil {
+		return err
+	}
+	for _, s := range senders {
+		v.Senders = append(v.Senders, senderRow(cl, s, canAct, otp[s.ID]))
+	}
+	return nil
+}
+
+// takeNewLink moves a link just created (it travels as a flash and is shown
+// once) from the flashes into the page, with its QR code.
+func takeNewLink(p *views.Page, v *views.ClientView) error {
+	for i, f := range p.Flashes {
 		if f.Kind == "link" {
 			v.NewLink = f.Message
 			p.Flashes = append(p.Flashes[:i], p.Flashes[i+1:]...)
-			if v.QRPath, v.QRSize, err = qrPath(v.NewLink); err != nil {
-				return err
-			}
-			break
+			var err error
+			v.QRPath, v.QRSize, err = qrPath(v.NewLink)
+			return err
 		}
 	}
+	return nil
+}
+
+// journey is the stepper: each step done, current, a problem, or to do.
+func journey(cl models.Client) []views.Step {
 	idx := stepIndex[cl.Stage]
+	var out []views.Step
 	for i, label := range journeySteps {
 		state := "todo"
 		switch {
@@ -101,16 +127,19 @@ func (h *Handler) renderClient(c echo.Context, status int, cl models.Client, com
 		case i == idx:
 			state = "current"
 		}
-		v.Steps = append(v.Steps, views.Step{Label: label, State: state})
+		out = append(out, views.Step{Label: label, State: state})
 	}
-	for _, e := range events {
-		v.Events = append(v.Events, views.EventRow{At: e.At.Format("2 Jan 2006 15:04:05"), Ago: ago(e.At, now), Datetime: e.At.Format("2006-01-02T15:04:05Z07:00"),
-			Source: e.Source, Label: sourceLabels[e.Source], Actor: e.Actor, Title: e.Title, Detail: e.Detail})
+	return out
+}
+
+// linkDays are the lifetimes a new client link may have.
+func linkDays() []views.Option {
+	var out []views.Option
+	for _, d := range models.LinkLifetimes {
+		days := itoa(int64(d / (24 * time.Hour)))
+		out = append(out, views.Option{Value: days, Label: days + " days"})
 	}
-	for _, s := range senders {
-		v.Senders = append(v.Senders, senderRow(cl, s, canAct, otp[s.ID]))
-	}
-	return render(c, status, views.ClientPage(p, v))
+	return out
 }
 
 func senderRow(cl models.Client, s models.Sender, canAct bool, otp views.Form) views.SenderRow {

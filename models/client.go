@@ -192,6 +192,17 @@ func (c Client) Editable() bool {
 		c.AccountStage == AccountQueued && !c.OutcomeUnknown
 }
 
+// Deletable reports whether the client may be deleted: only a draft, which
+// Sinch has never seen.
+func (c Client) Deletable() bool { return c.AccountStage == AccountDraft }
+
+// TakesSenders reports whether senders may be added: the WABA exists.
+func (c Client) TakesSenders() bool { return c.AccountStage == AccountOnboarded }
+
+// Commentable reports whether a comment to Sinch about the account makes
+// sense: Sinch has it (not editable before submission), or rejected it.
+func (c Client) Commentable() bool { return !c.Editable() || c.AccountStage == AccountRejected }
+
 // checkUnique reports a project or Business Manager already used by another
 // client of the tenant, as field messages.
 func checkUnique(tx *gorm.DB, tenantID, selfID int64, in ClientInput, v ValidationError) error {
