@@ -313,3 +313,17 @@ func (tb *tab) join(link, name string) {
 	tb.fill("#f-password", "another good password")
 	tb.submit("button[type=submit]")
 }
+
+// createClient fills the new-client form for Padaria Estrela on project
+// and Business Manager bm, and presses button (save-submit or save-draft).
+func (tb *tab) createClient(project, bm, button string) {
+	tb.t.Helper()
+	tb.open("/clients/new")
+	tb.fill("#f-name", "Padaria Estrela")
+	tb.fill("#f-project_id", project)
+	tb.fill("#f-business_manager_id", bm)
+	tb.fill("#f-waba_name", "Padaria Estrela Ltda")
+	tb.fill("#f-sender_display_name", "Padaria Estrela")
+	tb.do(chromedp.SetValue(chromedp.CSS("#f-business_category"), "FOOD_AND_GROCERY"))
+	tb.submit("[data-testid=" + button + "]")
+}
