@@ -6,10 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -228,51 +226,6 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		c.mu.Unlock()
 	}
 	return c.base.RoundTrip(r)
-}
-
-func TestTwoWorkersOnOneDatabaseNeverDoubleWork(t *testing.T) {
-	app := mustApp(t)
-	b := app.browser()
-	b.mustSignup("Acme", "ana@acme.test")
-	const n = 12
-	for i := range n {
-		v := clientValues(fmt.Sprintf("%08x-8d7b-4f0e-9a3b-2d6c5e4f7a81", i), fmt.Sprint(1000+i))
-		v.Set("name", fmt.Sprint("Client ", i))
-		b.mustCreateClient(v, "submit")
-	}
-	ct := &countingTransport{base: http.DefaultTransport, reads: map[string]int{}}
-	var workers []*onboarding.Service
-	for range 2 {
-		client := provisioning.New(provisioning.Config{BaseURL: app.srv.URL + "/sandbox", KeyID: "test-key", KeySecret: "test-secret",
-			HTTPClient: &http.Client{Transport: ct}})
-		conn := onboarding.Connection{Client: client, MetaBase: app.sb.MetaRequestsURL(), Sandbox: true}
-		w := onboarding.New(app.store, func(context.Context, int64) (onboarding.Connection, error) { return conn, nil })
-		w.TenantRate = 1000
-		workers = append(workers, w)
-	}
-	app.forceDue()
-	var total atomic.Int64
-	var wg sync.WaitGroup
-	for _, w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range 10 { // repeated passes race for the same due rows
-				k, _ := w.RunOnce(t.Context())
-				total.Add(int64(k))
-			}
-		}()
-	}
-	wg.Wait()
-	for p, k := range ct.reads {
-		if k != 1 {
-			t.Errorf("%s read %d times, want exactly once", p, k)
-		}
-	}
-	if len(ct.reads) != n || total.Load() != n {
-		t.Fatalf("%d clients read, %d handled; want %d each", len(ct.reads), total.Load(), n)
-	}
-	_ = url.Values{}
 }
 
 func TestDeliveriesPageShowsRegistrationAndCallbacks(t *testing.T) {

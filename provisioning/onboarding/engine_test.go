@@ -286,8 +286,10 @@ func TestTwoWorkersNeverRunOneIntentTwice(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := svc.RunOnce(context.Background()); err != nil {
-				t.Error(err)
+			for range 5 { // repeated passes race for the same due rows
+				if _, err := svc.RunOnce(context.Background()); err != nil {
+					t.Error(err)
+				}
 			}
 		}()
 	}
