@@ -135,7 +135,7 @@ func (h *Handler) createLogin(c echo.Context) error {
 	}
 	user, err := h.store.Authenticate(ctx, f.Email, f.Password)
 	if errors.Is(err, models.ErrBadLogin) {
-		if err := errors.Join(h.count(ctx, loginFailsPerUser, email), h.count(ctx, loginFailsPerIP, ip)); err != nil {
+		if err := h.loginFailed(ctx, email, ip); err != nil {
 			return err
 		}
 		h.auditLoginFailure(c, email, "wrong e-mail or password")
@@ -220,6 +220,12 @@ func (h *Handler) acceptInvite(c echo.Context) error {
 	}
 	h.flash(c, "success", "Welcome to "+inv.Organisation.Name+"!")
 	return redirect(c, "/")
+}
+
+// loginFailed counts a failed log-in step (password or second factor) for
+// the account and the address.
+func (h *Handler) loginFailed(ctx context.Context, email, ip string) error {
+	return errors.Join(h.count(ctx, loginFailsPerUser, email), h.count(ctx, loginFailsPerIP, ip))
 }
 
 // loginThrottled reports whether a log-in for email from ip must wait.

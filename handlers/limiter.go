@@ -33,7 +33,7 @@ var (
 func (h *Handler) allow(ctx context.Context, l rateLimit, keys ...string) (bool, error) {
 	names := make([]string, len(keys))
 	for i, k := range keys {
-		names[i] = l.name + "|" + k
+		names[i] = l.key(k)
 	}
 	counts, err := h.store.CountAttempt(ctx, l.window, names...)
 	if err != nil {
@@ -49,17 +49,20 @@ func (h *Handler) allow(ctx context.Context, l rateLimit, keys ...string) (bool,
 
 // reached reports whether key has used up l, without counting an attempt.
 func (h *Handler) reached(ctx context.Context, l rateLimit, key string) (bool, error) {
-	n, err := h.store.Attempts(ctx, l.window, l.name+"|"+key)
+	n, err := h.store.Attempts(ctx, l.window, l.key(key))
 	return n >= l.max, err
 }
 
 // count records an attempt (a failure) under l for key.
 func (h *Handler) count(ctx context.Context, l rateLimit, key string) error {
-	_, err := h.store.CountAttempt(ctx, l.window, l.name+"|"+key)
+	_, err := h.store.CountAttempt(ctx, l.window, l.key(key))
 	return err
 }
 
 // forget clears key's attempts under l (a log-in that succeeded).
 func (h *Handler) forget(ctx context.Context, l rateLimit, key string) error {
-	return h.store.ClearAttempts(ctx, l.name+"|"+key)
+	return h.store.ClearAttempts(ctx, l.key(key))
 }
+
+// key is the counter's name for one key under l.
+func (l rateLimit) key(k string) string { return l.name + "|" + k }

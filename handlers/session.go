@@ -25,16 +25,19 @@ const (
 	keyPending  = "wabadesk.pending" // echo context key for *pendingLogin
 )
 
-// newSessionStore derives separate signing and encryption keys from the one
-// configured secret, so operators manage a single value.
+// deriveKey makes a key for one purpose from the one configured secret, so
+// operators manage a single value and no two uses share a key.
+func deriveKey(secret []byte, purpose string) []byte {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(purpose))
+	return m.Sum(nil)
+}
+
+// newSessionStore derives separate signing and encryption keys from the
+// configured secret.
 func newSessionStore(secret []byte, secure bool, lifetime time.Duration) *sessions.CookieStore {
 	maxAge := int(lifetime / time.Second)
-	derive := func(purpose string) []byte {
-		m := hmac.New(sha256.New, secret)
-		m.Write([]byte(purpose))
-		return m.Sum(nil)
-	}
-	s := sessions.NewCookieStore(derive("session-sign"), derive("session-encrypt"))
+	s := sessions.NewCookieStore(deriveKey(secret, "session-sign"), deriveKey(secret, "session-encrypt"))
 	s.Options = &sessions.Options{
 		Path: "/", MaxAge: maxAge, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode,
 	}

@@ -65,7 +65,7 @@ func (h *Handler) createLoginTwoFactor(c echo.Context) error {
 		return err
 	}
 	if !ok {
-		if err := errors.Join(h.count(ctx, loginFailsPerUser, email), h.count(ctx, loginFailsPerIP, ip)); err != nil {
+		if err := h.loginFailed(ctx, email, ip); err != nil {
 			return err
 		}
 		h.auditLoginFailure(c, email, "wrong second-factor code")
@@ -182,8 +182,8 @@ func (h *Handler) updateSecurity(c echo.Context) error {
 	return redirect(c, "/settings")
 }
 
-// enrolmentPaths are what a member whose organisation requires two-factor
-// log-in may open before setting it up.
+// enrolmentAllowed reports whether a member whose organisation requires
+// two-factor log-in may open path before setting it up.
 func enrolmentAllowed(path string) bool {
 	return strings.HasPrefix(path, "/account/two-factor") || path == "/logout"
 }

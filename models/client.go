@@ -303,10 +303,11 @@ func (s *Store) DeleteClient(ctx context.Context, tenantID, id int64) (Client, e
 	return c, wrap(err, "delete client")
 }
 
-// HasProject reports whether the organisation has a client on projectID
-// (the sandbox's pages show a member only their own projects).
-func (s *Store) HasProject(ctx context.Context, tenantID int64, projectID string) (bool, error) {
-	var n int64
-	err := s.db.WithContext(ctx).Model(&Client{}).Where("organisation_id = ? AND project_id = ?", tenantID, projectID).Limit(1).Count(&n).Error
-	return n > 0, wrap(err, "has project")
+// ProjectIDs lists the Sinch projects of the organisation's clients (the
+// sandbox's pages show a member only their own projects).
+func (s *Store) ProjectIDs(ctx context.Context, tenantID int64) ([]string, error) {
+	var out []string
+	err := s.db.WithContext(ctx).Model(&Client{}).Where("organisation_id = ? AND project_id <> ''", tenantID).
+		Pluck("project_id", &out).Error
+	return out, wrap(err, "project ids")
 }

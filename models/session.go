@@ -67,8 +67,7 @@ func (s *Store) StartSession(ctx context.Context, u User, userAgent, ip string, 
 	sess := Session{OrganisationID: u.OrganisationID, UserID: u.ID, TokenHash: hash, UserAgent: truncate(userAgent, 300),
 		IP: truncate(ip, 64), CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(l.Absolute), Pending: pending}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Where("user_id = ? AND (expires_at <= ? OR last_seen_at <= ?)", u.ID, now, now.Add(-l.Idle)).
-			Delete(&Session{}).Error; err != nil {
+		if err := tx.Scopes(expiredSessions(now, l)).Where("user_id = ?", u.ID).Delete(&Session{}).Error; err != nil {
 			return err
 		}
 		return tx.Create(&sess).Error
@@ -123,9 +122,15 @@ func endSessions(tx *gorm.DB, tenantID, userID, keep int64) error {
 
 // PruneSessions forgets sessions past their absolute end or idle limit.
 func (s *Store) PruneSessions(ctx context.Context) error {
-	now, l := s.now(), s.SessionLimits()
-	err := s.db.WithContext(ctx).Where("expires_at <= ? OR last_seen_at <= ?", now, now.Add(-l.Idle)).Delete(&Session{}).Error
+	err := s.db.WithContext(ctx).Scopes(expiredSessions(s.now(), s.SessionLimits())).Delete(&Session{}).Error
 	return wrap(err, "prune sessions")
+}
+
+// expiredSessions selects sessions past their absolute end or idle limit.
+func expiredSessions(now time.Time, l SessionLimits) func(*gorm.DB) *gorm.DB {
+	return func(db *gorm.DB) *gorm.DB {
+		return db.Where("expires_at <= ? OR last_seen_at <= ?", now, now.Add(-l.Idle))
+	}
 }
 
 func truncate(s string, n int) string {

@@ -4,11 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
+	"encoding/base32"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 	"gorm.io/gorm"
 )
@@ -59,23 +59,25 @@ func (s *Store) BeginTOTP(ctx context.Context, tenantID, userID int64) (TOTPEnro
 	if err != nil {
 		return TOTPEnrolment{}, err
 	}
+	opts := totp.GenerateOpts{Issuer: "wabadesk", AccountName: u.Email}
 	if len(u.TOTPPendingSealed) > 0 {
 		if secret, err := s.Cipher.Open(u.TOTPPendingSealed, totpAD(u)); err == nil {
-			return enrolment(u, secret), nil
+			if raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret); err == nil {
+				opts.Secret = raw // the same key again, so the same QR code
+			}
 		}
 	}
-	key, err := totp.Generate(totp.GenerateOpts{Issuer: "wabadesk", AccountName: u.Email})
+	key, err := totp.Generate(opts)
 	if err != nil {
 		return TOTPEnrolment{}, err
 	}
+	enrol := TOTPEnrolment{Secret: key.Secret(), URI: key.URL()}
+	if opts.Secret != nil {
+		return enrol, nil
+	}
 	err = s.db.WithContext(ctx).Model(&User{}).Where("id = ? AND organisation_id = ?", u.ID, tenantID).
 		Update("totp_pending_sealed", s.Cipher.Seal(key.Secret(), totpAD(u))).Error
-	return enrolment(u, key.Secret()), wrap(err, "begin totp")
-}
-
-func enrolment(u User, secret string) TOTPEnrolment {
-	key, _ := otp.NewKeyFromURL("otpauth://totp/wabadesk:" + u.Email + "?secret=" + secret + "&issuer=wabadesk")
-	return TOTPEnrolment{Secret: secret, URI: key.URL()}
+	return enrol, wrap(err, "begin totp")
 }
 
 // EnableTOTP turns two-factor log-in on once the person typed a code of the
