@@ -28,33 +28,21 @@ func (s *Service) SubmitSender(ctx context.Context, tenantID, clientID, senderID
 	if v := snd.SenderInput.Validate(); len(v) > 0 {
 		return snd, v
 	}
-	leased, err := s.store.LeaseClient(ctx, tenantID, c.ID, s.callOwner(), leaseTTL)
-	if err != nil {
-		return snd, err
-	}
-	snd, err = s.store.ChangeSender(ctx, tenantID, snd.ID, func(m *models.Sender) ([]models.Event, error) {
-		if m.Stage != models.SenderQueued {
-			m.PreviousStage = m.Stage
-		}
-		m.Stage, m.NextAttemptAt = models.SenderQueued, ptr(s.now())
-		return nil, nil
-	})
-	if err == nil && leased && !s.tenants.paused(tenantID, s.now()) {
-		return detach(s, ctx, snd, func(ctx context.Context) (models.Sender, error) {
-			defer s.release(c.ID)
+	return submitNow(s, ctx, tenantID, c.ID,
+		func() (models.Sender, error) {
+			return s.store.ChangeSender(ctx, tenantID, snd.ID, func(m *models.Sender) ([]models.Event, error) {
+				if m.Stage != models.SenderQueued {
+					m.PreviousStage = m.Stage
+				}
+				m.Stage, m.NextAttemptAt = models.SenderQueued, ptr(s.now())
+				return nil, nil
+			})
+		},
+		func(ctx context.Context, snd models.Sender) (models.Sender, error) {
 			return s.attemptSender(ctx, tenantID, c, snd, conn, actor)
-		})
-	}
-	if leased {
-		s.release(c.ID)
-	}
-	if err == nil {
-		err = s.dueNow(ctx, tenantID, c.ID, models.PriorityAction)
-	}
-	if err != nil {
-		return snd, err
-	}
-	return snd, ErrInProgress
+		},
+		// The sender's retry is the client's: make the client due.
+		func() error { return s.dueNow(ctx, tenantID, c.ID, models.PriorityAction) })
 }
 
 // attemptSender makes one sender submission and records its outcome; a

@@ -32,34 +32,54 @@ func (s *Service) SubmitClient(ctx context.Context, tenantID, clientID int64, ac
 		return c, err
 	}
 	update := c.AccountStage == models.AccountRejected || (c.AccountStage == models.AccountQueued && c.QueuedUpdate)
-	leased, err := s.store.LeaseClient(ctx, tenantID, c.ID, s.callOwner(), leaseTTL)
-	if err != nil {
-		return c, err
-	}
-	c, err = s.store.ChangeClient(ctx, tenantID, c.ID, func(m *models.Client) ([]models.Event, error) {
-		if !m.Editable() {
-			return nil, models.ErrConflict
-		}
-		m.AccountStage, m.QueuedUpdate, m.ParkedReason = models.AccountQueued, update, ""
-		m.NextAttemptAt, m.NextSyncAt, m.SyncPriority = ptr(s.now()), ptr(s.now()), models.PriorityAction
-		return nil, nil
-	})
-	if err == nil && leased && !s.tenants.paused(tenantID, s.now()) {
-		return detach(s, ctx, c, func(ctx context.Context) (models.Client, error) {
-			defer s.release(c.ID)
+	return submitNow(s, ctx, tenantID, c.ID,
+		func() (models.Client, error) {
+			return s.store.ChangeClient(ctx, tenantID, c.ID, func(m *models.Client) ([]models.Event, error) {
+				if !m.Editable() {
+					return nil, models.ErrConflict
+				}
+				m.AccountStage, m.QueuedUpdate, m.ParkedReason = models.AccountQueued, update, ""
+				m.NextAttemptAt, m.NextSyncAt, m.SyncPriority = ptr(s.now()), ptr(s.now()), models.PriorityAction
+				return nil, nil
+			})
+		},
+		func(ctx context.Context, c models.Client) (models.Client, error) {
 			return s.attemptSubmit(ctx, tenantID, c, conn, update, actor)
+		},
+		// The client is recorded as due with the action's priority.
+		func() error { s.Kick(); return nil })
+}
+
+// submitNow is "intent before the call" for a submission: it takes the
+// client's lease, records the submission (record, which also makes it
+// due), and makes the call detached from the request. When a worker holds
+// the client or Sinch asked the organisation to slow down, the recorded
+// submission is handed to the worker's queue instead (handOver) and the
+// answer is ErrInProgress.
+func submitNow[T any](s *Service, ctx context.Context, tenantID, clientID int64,
+	record func() (T, error), attempt func(context.Context, T) (T, error), handOver func() error) (T, error) {
+	leased, err := s.store.LeaseClient(ctx, tenantID, clientID, s.callOwner(), leaseTTL)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	v, err := record()
+	if err == nil && leased && !s.tenants.paused(tenantID, s.now()) {
+		return detach(s, ctx, v, func(ctx context.Context) (T, error) {
+			defer s.release(clientID)
+			return attempt(ctx, v)
 		})
 	}
 	if leased {
-		s.release(c.ID)
+		s.release(clientID)
+	}
+	if err == nil {
+		err = handOver()
 	}
 	if err != nil {
-		return c, err
+		return v, err
 	}
-	// A worker has the client, or Sinch asked this organisation to slow
-	// down: the recorded submission goes first in the worker's queue.
-	s.Kick()
-	return c, ErrInProgress
+	return v, ErrInProgress
 }
 
 // attemptSubmit makes one submission attempt and records its outcome. A
