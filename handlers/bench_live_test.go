@@ -19,20 +19,20 @@ func BenchmarkWebhookApply(b *testing.B) {
 	br.mustSignup("Acme", "ana@acme.test")
 	br.mustCreateClient(clientValues(projectA, "123456789"), "submit")
 	app.sync()
-	hook := app.hook(projectA)
+	webhook := app.webhook(projectA)
 	acct, _ := app.sb.Account(projectA)
 	i := 0
 	for b.Loop() {
 		i++
 		body := fmt.Appendf(nil, `{"type":"WHATSAPP_ACCOUNT_COMMENT_ADDED","payload":%s,"comment":"note %d"}`, mustJSON(acct), i)
-		if code, _ := app.postCallback(hook, body, time.Now(), hook.Secret); code != 200 {
+		if code, _ := app.postCallback(webhook, body, time.Now(), webhook.Secret); code != 200 {
 			b.Fatalf("callback %d: %d", i, code)
 		}
 		if n, _ := app.svc.RunOnce(b.Context()); n != 1 {
 			b.Fatalf("applied %d clients", n)
 		}
 	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "deliveries/s")
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "callbacks/s")
 }
 
 // BenchmarkChangeToPage measures, per op, the time from a state change in

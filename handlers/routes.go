@@ -121,7 +121,7 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/settings/security", h.updateSecurity, owner, "settings.security_changed"},
 		{http.MethodGet, models.LogoPath + ":id", h.showLogo, machine, ""},
 
-		{http.MethodGet, "/settings/webhooks", h.listDeliveries, owner, ""},
+		{http.MethodGet, "/settings/webhooks", h.listWebhooks, owner, ""},
 		{http.MethodGet, "/settings/background", h.showBackground, owner, ""},
 		{http.MethodGet, "/audit", h.listAudit, admin, ""},
 		{http.MethodGet, "/audit.csv", h.exportAudit, admin, ""},

@@ -23,10 +23,10 @@ func (a *testApp) sinchClient() *provisioning.Client {
 		Sleep: func(context.Context, time.Duration) error { return nil }})
 }
 
-// postCallback delivers a signed callback to the hook's URL.
-func (a *testApp) postCallback(hook models.ProjectHook, body []byte, at time.Time, secret string) (int, string) {
+// postCallback delivers a signed callback to the webhook's URL.
+func (a *testApp) postCallback(webhook models.Webhook, body []byte, at time.Time, secret string) (int, string) {
 	a.t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, a.srv.URL+"/webhooks/sinch/"+hook.Token, bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, a.srv.URL+"/webhooks/sinch/"+webhook.Token, bytes.NewReader(body))
 	for k, v := range provisioning.SignatureHeaders(secret, body, fmt.Sprint(at.UnixNano()), at) {
 		req.Header[k] = v
 	}
@@ -40,9 +40,9 @@ func (a *testApp) postCallback(hook models.ProjectHook, body []byte, at time.Tim
 	return res.StatusCode, out.String()
 }
 
-func (a *testApp) hook(project string) models.ProjectHook {
+func (a *testApp) webhook(project string) models.Webhook {
 	a.t.Helper()
-	h, err := a.store.HookFor(a.t.Context(), 1, project)
+	h, err := a.store.WebhookFor(a.t.Context(), 1, project)
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -68,8 +68,8 @@ func TestWebhookRegisteredOnFirstUseAndAfterBaseURLChange(t *testing.T) {
 		t.Fatalf("webhooks at Sinch: %+v %v", list, err)
 	}
 	w := list.Webhooks[0]
-	hook := app.hook(projectA)
-	if w.Target != app.srv.URL+"/webhooks/sinch/"+hook.Token || len(w.Triggers) != 1 || w.Triggers[0] != provisioning.TriggerAll {
+	webhook := app.webhook(projectA)
+	if w.Target != app.srv.URL+"/webhooks/sinch/"+webhook.Token || len(w.Triggers) != 1 || w.Triggers[0] != provisioning.TriggerAll {
 		t.Fatalf("webhook %+v", w)
 	}
 	// The public URL moves: the next sync re-points the same webhook.
@@ -77,7 +77,7 @@ func TestWebhookRegisteredOnFirstUseAndAfterBaseURLChange(t *testing.T) {
 	app.forceDue()
 	app.svc.RunOnce(t.Context())
 	list, _ = app.sinchClient().ListWebhooks(t.Context(), projectA, provisioning.PageParams{})
-	if len(list.Webhooks) != 1 || list.Webhooks[0].ID != w.ID || list.Webhooks[0].Target != "https://desk.example.com/webhooks/sinch/"+hook.Token {
+	if len(list.Webhooks) != 1 || list.Webhooks[0].ID != w.ID || list.Webhooks[0].Target != "https://desk.example.com/webhooks/sinch/"+webhook.Token {
 		t.Fatalf("after base URL change: %+v", list.Webhooks)
 	}
 }
@@ -86,7 +86,7 @@ func TestWebhookLimitReachedFallsBackToPolling(t *testing.T) {
 	app := mustApp(t)
 	sc := app.sinchClient()
 	for i := range 15 {
-		_, err := sc.CreateWebhook(t.Context(), projectA, provisioning.WebhookRequest{Target: fmt.Sprintf("https://other%d.example.com/hook", i),
+		_, err := sc.CreateWebhook(t.Context(), projectA, provisioning.WebhookRequest{Target: fmt.Sprintf("https://other%d.example.com/webhook", i),
 			Secret: "s", Triggers: []provisioning.Trigger{provisioning.TriggerAll}})
 		if err != nil {
 			t.Fatal(err)
@@ -96,39 +96,39 @@ func TestWebhookLimitReachedFallsBackToPolling(t *testing.T) {
 	if got := b.get(path).text("[data-testid=client-stage]"); got != "Onboarded" {
 		t.Fatalf("stage = %q: polling should have carried the client", got)
 	}
-	if h := app.hook(projectA); !strings.Contains(h.Problem, "15 webhooks") || h.WebhookID != "" {
-		t.Fatalf("hook = %+v", h)
+	if h := app.webhook(projectA); !strings.Contains(h.Problem, "15 webhooks") || h.SinchID != "" {
+		t.Fatalf("webhook = %+v", h)
 	}
 }
 
 func TestWebhookSignatureGoodBadStale(t *testing.T) {
 	app := mustApp(t)
 	onboardedClient(t, app)
-	hook := app.hook(projectA)
+	webhook := app.webhook(projectA)
 	acct, _ := app.sb.Account(projectA)
 	payload, _ := json.Marshal(acct)
-	body := []byte(`{"type":"WHATSAPP_ACCOUNT_ONBOARDED","payload":` + string(payload) + `,"comment":"test delivery"}`)
-	before, _ := app.store.Deliveries(t.Context(), 1, 100)
+	body := []byte(`{"type":"WHATSAPP_ACCOUNT_ONBOARDED","payload":` + string(payload) + `,"comment":"test callback"}`)
+	before, _ := app.store.Callbacks(t.Context(), 1, 100)
 
-	if code, _ := app.postCallback(hook, body, time.Now(), "wrong secret"); code != http.StatusUnauthorized {
+	if code, _ := app.postCallback(webhook, body, time.Now(), "wrong secret"); code != http.StatusUnauthorized {
 		t.Fatalf("bad signature: %d", code)
 	}
-	if code, _ := app.postCallback(hook, body, time.Now().Add(-10*time.Minute), hook.Secret); code != http.StatusUnauthorized {
+	if code, _ := app.postCallback(webhook, body, time.Now().Add(-10*time.Minute), webhook.Secret); code != http.StatusUnauthorized {
 		t.Fatalf("stale signature: %d", code)
 	}
-	if after, _ := app.store.Deliveries(t.Context(), 1, 100); len(after) != len(before) {
+	if after, _ := app.store.Callbacks(t.Context(), 1, 100); len(after) != len(before) {
 		t.Fatal("a rejected callback was recorded")
 	}
-	if code, out := app.postCallback(hook, body, time.Now(), hook.Secret); code != http.StatusOK || out != onboarding.OutcomeApplied {
+	if code, out := app.postCallback(webhook, body, time.Now(), webhook.Secret); code != http.StatusOK || out != onboarding.OutcomeApplied {
 		t.Fatalf("good signature: %d %q", code, out)
 	}
-	if code, out := app.postCallback(hook, body, time.Now(), hook.Secret); code != http.StatusOK || out != onboarding.OutcomeDuplicate {
+	if code, out := app.postCallback(webhook, body, time.Now(), webhook.Secret); code != http.StatusOK || out != onboarding.OutcomeDuplicate {
 		t.Fatalf("duplicate: %d %q", code, out)
 	}
-	if code, _ := app.postCallback(models.ProjectHook{Token: "nope"}, body, time.Now(), hook.Secret); code != http.StatusNotFound {
-		t.Fatalf("unknown hook: %d", code)
+	if code, _ := app.postCallback(models.Webhook{Token: "nope"}, body, time.Now(), webhook.Secret); code != http.StatusNotFound {
+		t.Fatalf("unknown webhook: %d", code)
 	}
-	if code, _ := app.postCallback(hook, []byte(`{"type":`), time.Now(), hook.Secret); code != http.StatusBadRequest {
+	if code, _ := app.postCallback(webhook, []byte(`{"type":`), time.Now(), webhook.Secret); code != http.StatusBadRequest {
 		t.Fatalf("malformed: %d", code)
 	}
 }
@@ -155,11 +155,11 @@ func TestWebhookDrivesUpdateWithoutPolling(t *testing.T) {
 func TestOutOfOrderDeliveryNeverMovesBackwards(t *testing.T) {
 	app := mustApp(t)
 	b, path := onboardedClient(t, app)
-	hook := app.hook(projectA)
+	webhook := app.webhook(projectA)
 	// A stale "pending verification" callback arrives after the onboarding.
 	stale := []byte(`{"type":"WHATSAPP_ACCOUNT_PENDING_VERIFICATION","payload":{"isEmbeddedSignup":false,"businessManager":"SINCH_UK",` +
 		`"changes":{"status":"PENDING_FACEBOOK_VERIFICATION"},"wabaMaxPriceOnboarded":false,"compatibleRegions":["eu"]}}`)
-	if code, _ := app.postCallback(hook, stale, time.Now(), hook.Secret); code != http.StatusOK {
+	if code, _ := app.postCallback(webhook, stale, time.Now(), webhook.Secret); code != http.StatusOK {
 		t.Fatalf("stale callback: %d", code)
 	}
 	app.svc.RunOnce(t.Context())
@@ -174,7 +174,7 @@ func TestWebhookLostPollerCatchesUp(t *testing.T) {
 	b.mustSignup("Acme", "ana@acme.test")
 	path := b.mustCreateClient(clientValues(projectA, "123456789"), "submit")
 	app.sync()
-	// Sinch's callbacks now go nowhere: the hook's token no longer matches;
+	// Sinch's callbacks now go nowhere: the webhook's token no longer matches;
 	// and no poll is due for an hour.
 	app.store.DB().Exec("UPDATE project_hooks SET token = 'lost'")
 	app.store.DB().Exec("UPDATE clients SET next_sync_at = ?", app.store.Now().Add(time.Hour))
@@ -228,16 +228,16 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return c.base.RoundTrip(r)
 }
 
-func TestDeliveriesPageShowsRegistrationAndCallbacks(t *testing.T) {
+func TestWebhooksPageShowsRegistrationAndCallbacks(t *testing.T) {
 	app := mustApp(t)
 	b, _ := onboardedClient(t, app)
 	app.sb.WaitIdle()
 	page := b.get("/settings/webhooks")
 	expectStatus(t, page, http.StatusOK)
-	if !strings.Contains(page.text("[data-testid=hooks-table]"), "Registered") {
-		t.Fatalf("hooks: %q", page.text("[data-testid=hooks-table]"))
+	if !strings.Contains(page.text("[data-testid=webhooks-table]"), "Registered") {
+		t.Fatalf("webhooks: %q", page.text("[data-testid=webhooks-table]"))
 	}
-	if !strings.Contains(page.text("[data-testid=deliveries-table]"), "WHATSAPP_ACCOUNT_ONBOARDED") {
-		t.Fatalf("deliveries: %q", page.text("[data-testid=deliveries-table]"))
+	if !strings.Contains(page.text("[data-testid=callbacks-table]"), "WHATSAPP_ACCOUNT_ONBOARDED") {
+		t.Fatalf("callbacks: %q", page.text("[data-testid=callbacks-table]"))
 	}
 }

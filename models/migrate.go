@@ -15,8 +15,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 		&Client{},
 		&Sender{},
 		&Event{},
-		&ProjectHook{},
-		&WebhookDelivery{},
+		&Webhook{},
+		&Callback{},
 		&Link{},
 		&SinchSettings{},
 		&AuditEntry{},
@@ -27,7 +27,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		&RecoveryCode{},
 	)
 	if err == nil {
-		err = s.sealHookSecrets(ctx)
+		err = s.sealWebhookSecrets(ctx)
 	}
 	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)

@@ -13,11 +13,11 @@ func TestWebhookSecretIsSealedAtRest(t *testing.T) {
 	ctx := context.Background()
 	store, org, _ := mustStore(t)
 	mustCipher(t, store)
-	h, err := store.HookFor(ctx, org.ID, "1c8f5a2e-8d7b-4f0e-9a3b-2d6c5e4f7a81")
+	h, err := store.WebhookFor(ctx, org.ID, "1c8f5a2e-8d7b-4f0e-9a3b-2d6c5e4f7a81")
 	if err != nil || len(h.Secret) < 32 {
-		t.Fatalf("hook %+v, %v", h, err)
+		t.Fatalf("webhook %+v, %v", h, err)
 	}
-	again, err := store.HookByToken(ctx, h.Token)
+	again, err := store.WebhookByToken(ctx, h.Token)
 	if err != nil || again.Secret != h.Secret {
 		t.Fatalf("read back %q, %v; want %q", again.Secret, err, h.Secret)
 	}
@@ -32,7 +32,7 @@ func TestWebhookSecretIsSealedAtRest(t *testing.T) {
 	}
 }
 
-// A hook stored before secrets were sealed is sealed by Migrate, and its
+// A webhook stored before secrets were sealed is sealed by Migrate, and its
 // callbacks still verify with the same secret.
 func TestMigrateSealsPlainWebhookSecrets(t *testing.T) {
 	ctx := context.Background()
@@ -46,7 +46,7 @@ func TestMigrateSealsPlainWebhookSecrets(t *testing.T) {
 	if err := store.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	h, err := store.HookByToken(ctx, "tok-1")
+	h, err := store.WebhookByToken(ctx, "tok-1")
 	if err != nil || h.Secret != plain {
 		t.Fatalf("after migrating: %q, %v; want the same secret", h.Secret, err)
 	}

@@ -133,12 +133,12 @@ func applySender(s *models.Sender, snd *provisioning.Sender) []models.Event {
 // transitionPoll for a little while in a stage Sinch leaves by itself,
 // then the polling budget: one hour per Sinch call a poll makes (calls),
 // which is at most one call per client per hour.
-func nextSync(c models.Client, now time.Time, hooked bool, calls int) *time.Time {
+func nextSync(c models.Client, now time.Time, hasWebhook bool, calls int) *time.Time {
 	if c.Stage == models.StageDraft {
 		return nil
 	}
 	inStage := now.Sub(c.StageSince)
-	if hooked {
+	if hasWebhook {
 		if movesBySelf[c.Stage] && inStage < transitionWindow {
 			return ptr(now.Add(transitionPoll))
 		}

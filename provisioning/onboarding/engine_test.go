@@ -306,12 +306,12 @@ func ptr[T any](v T) *T { return &v }
 // client per hour over a simulated day, with working webhooks and without.
 // Idle is Onboarded, or waiting at Meta (where clients spend days).
 func BenchmarkIdlePolling(b *testing.B) {
-	for _, hooked := range []bool{true, false} {
+	for _, hasWebhook := range []bool{true, false} {
 		for _, idle := range []models.Stage{models.StageOnboarded, models.StageMetaApproval} {
-			name := map[bool]string{true: "webhooks", false: "no-webhooks"}[hooked] + "/" + string(idle)
+			name := map[bool]string{true: "webhooks", false: "no-webhooks"}[hasWebhook] + "/" + string(idle)
 			b.Run(name, func(b *testing.B) {
 				for range b.N {
-					b.ReportMetric(idlePolling(b, hooked, idle), "calls/client/h")
+					b.ReportMetric(idlePolling(b, hasWebhook, idle), "calls/client/h")
 				}
 			})
 		}
@@ -321,9 +321,9 @@ func BenchmarkIdlePolling(b *testing.B) {
 // restartDistrustForTest is onboarding's restartDistrust, plus a minute.
 const restartDistrustForTest = 16 * time.Minute
 
-func idlePolling(b *testing.B, hooked bool, idle models.Stage) float64 {
+func idlePolling(b *testing.B, hasWebhook bool, idle models.Stage) float64 {
 	e := mustEngine(b)
-	if hooked {
+	if hasWebhook {
 		e.svc.WebhookBase = "http://127.0.0.1:9/webhooks/sinch/" // registered; deliveries need not arrive
 	}
 	const n = 20

@@ -40,20 +40,20 @@ func (s *Service) sync(ctx context.Context, tenantID, clientID int64, trigger in
 	case c.AccountStage == models.AccountDraft:
 		return s.reconcileDraft(ctx, tenantID, c, conn, trigger)
 	}
-	hooked, err := s.EnsureWebhook(ctx, tenantID, c.ProjectID)
+	hasWebhook, err := s.EnsureWebhook(ctx, tenantID, c.ProjectID)
 	if err != nil {
 		s.log().Warn("webhook registration failed; polling covers it", "client_id", c.ID, "error", err)
 	}
 	// Callbacks sent while this process was down may be lost: poll as if
 	// without webhooks for a while after a start.
-	hooked = hooked && s.now().Sub(s.startedAt()) > restartDistrust
+	hasWebhook = hasWebhook && s.now().Sub(s.startedAt()) > restartDistrust
 	acct, err := conn.Client.GetAccount(ctx, c.ProjectID)
 	if err != nil {
 		return err
 	}
 	moved := accountStage(acct) != c.AccountStage
 	var acts *provisioning.ActivityList
-	if moved || trigger != models.PriorityPoll || !hooked || c.AccountStage == models.AccountRejected && c.RejectionReason == "" {
+	if moved || trigger != models.PriorityPoll || !hasWebhook || c.AccountStage == models.AccountRejected && c.RejectionReason == "" {
 		acts, err = conn.Client.ListAccountActivities(ctx, c.ProjectID, provisioning.PageParams{PageSize: 50})
 		if provisioning.IsRetryable(err) {
 			return err
@@ -77,19 +77,19 @@ func (s *Service) sync(ctx context.Context, tenantID, clientID int64, trigger in
 	if err != nil {
 		return err
 	}
-	if moved && hooked && trigger == models.PriorityPoll {
+	if moved && hasWebhook && trigger == models.PriorityPoll {
 		// Sinch's callback for this change never came: poll this project
 		// as if it had no webhook for a while.
-		if err := s.store.MarkHookMissed(ctx, tenantID, c.ProjectID); err != nil {
+		if err := s.store.MarkWebhookMissed(ctx, tenantID, c.ProjectID); err != nil {
 			return err
 		}
-		hooked = false
+		hasWebhook = false
 	}
-	retry, calls, err := s.syncSenders(ctx, tenantID, c, conn, trigger, hooked)
+	retry, calls, err := s.syncSenders(ctx, tenantID, c, conn, trigger, hasWebhook)
 	if err != nil {
 		return err
 	}
-	return s.schedule(ctx, tenantID, c.ID, retry, hooked, 1+calls)
+	return s.schedule(ctx, tenantID, c.ID, retry, hasWebhook, 1+calls)
 }
 
 // reconcileDraft makes sure a draft has no account at Sinch: a callback for
@@ -127,7 +127,7 @@ func (s *Service) reconcileDraft(ctx context.Context, tenantID int64, c models.C
 // syncSenders re-reads every sender Sinch knows and retries queued ones. It
 // returns when the earliest still-queued sender is due again, and how many
 // Sinch calls a routine poll of the senders makes.
-func (s *Service) syncSenders(ctx context.Context, tenantID int64, c models.Client, conn Connection, trigger int, hooked bool) (*time.Time, int, error) {
+func (s *Service) syncSenders(ctx context.Context, tenantID int64, c models.Client, conn Connection, trigger int, hasWebhook bool) (*time.Time, int, error) {
 	senders, err := s.store.Senders(ctx, tenantID, c.ID)
 	if err != nil {
 		return nil, 0, err
@@ -146,7 +146,7 @@ func (s *Service) syncSenders(ctx context.Context, tenantID int64, c models.Clie
 			err = s.retrySender(ctx, tenantID, c, snd, conn)
 		case snd.SinchID != "" && snd.Stage != models.SenderDeleted:
 			calls++
-			err = s.syncSender(ctx, tenantID, c, snd, conn, trigger != models.PriorityPoll || !hooked)
+			err = s.syncSender(ctx, tenantID, c, snd, conn, trigger != models.PriorityPoll || !hasWebhook)
 		}
 		if err != nil {
 			return nil, 0, err
@@ -186,12 +186,12 @@ func (s *Service) syncSender(ctx context.Context, tenantID int64, c models.Clien
 // schedule sets the next look at a client after a sync: the polling
 // schedule, or earlier for a queued submission or sender (retry), or at
 // once when a webhook asked for a read while this sync ran.
-func (s *Service) schedule(ctx context.Context, tenantID, id int64, retry *time.Time, hooked bool, calls int) error {
+func (s *Service) schedule(ctx context.Context, tenantID, id int64, retry *time.Time, hasWebhook bool, calls int) error {
 	_, err := s.store.ChangeClient(ctx, tenantID, id, func(c *models.Client) ([]models.Event, error) {
 		if c.SyncPriority >= models.PriorityWebhook && c.NextSyncAt != nil {
 			return nil, nil // asked for during this sync (the claim reset it)
 		}
-		c.NextSyncAt = nextSync(*c, s.now(), hooked, calls)
+		c.NextSyncAt = nextSync(*c, s.now(), hasWebhook, calls)
 		if c.AccountStage == models.AccountQueued && c.NextAttemptAt != nil {
 			c.NextSyncAt = nil // nothing to read at Sinch before the next attempt
 			retry = earliest(retry, c.NextAttemptAt)

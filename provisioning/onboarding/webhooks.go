@@ -11,7 +11,7 @@ import (
 )
 
 // EnsureWebhook registers (or finds and reuses) the project's webhook at
-// Sinch, pointing at WebhookBase plus the hook's token, with every trigger.
+// Sinch, pointing at WebhookBase plus the webhook's token, with every trigger.
 // It runs again when the wanted URL changes (a new base URL). A full
 // project (Sinch's 15-webhook limit) is recorded, not fatal: polling covers
 // it. It reports whether the project's callbacks can be relied on now.
@@ -19,12 +19,12 @@ func (s *Service) EnsureWebhook(ctx context.Context, tenantID int64, projectID s
 	if s.WebhookBase == "" || projectID == "" {
 		return false, nil
 	}
-	h, err := s.store.HookFor(ctx, tenantID, projectID)
+	h, err := s.store.WebhookFor(ctx, tenantID, projectID)
 	if err != nil {
 		return false, err
 	}
 	want := s.WebhookBase + h.Token
-	if h.Target == want && h.WebhookID != "" {
+	if h.Target == want && h.SinchID != "" {
 		return h.Working(want, s.now()), nil
 	}
 	conn, err := s.connect(ctx, tenantID)
@@ -35,25 +35,25 @@ func (s *Service) EnsureWebhook(ctx context.Context, tenantID int64, projectID s
 	id, err := s.registerWebhook(ctx, conn, projectID, h, req)
 	switch {
 	case err == nil:
-		h.Target, h.WebhookID, h.Problem = want, id, ""
+		h.Target, h.SinchID, h.Problem = want, id, ""
 	case provisioning.HasCode(err, "webhook_limit_reached") || provisioning.StatusCode(err) == http.StatusFailedDependency:
 		h.Problem = "Sinch's limit of 15 webhooks for this project is reached, so wabadesk checks this client by polling only."
 	default:
 		return false, fmt.Errorf("onboarding: register webhook for %s: %w", projectID, err)
 	}
-	return h.Working(want, s.now()), s.store.SaveHook(ctx, h)
+	return h.Working(want, s.now()), s.store.SaveWebhook(ctx, h)
 }
 
 // registerWebhook replaces a webhook of ours that Sinch already has (same
 // target, or our earlier one under an old base URL), else creates one.
-func (s *Service) registerWebhook(ctx context.Context, conn Connection, projectID string, h models.ProjectHook, req provisioning.WebhookRequest) (string, error) {
+func (s *Service) registerWebhook(ctx context.Context, conn Connection, projectID string, h models.Webhook, req provisioning.WebhookRequest) (string, error) {
 	for attempt := 0; attempt < 4; attempt++ {
 		list, err := conn.Client.ListWebhooks(ctx, projectID, provisioning.PageParams{PageSize: 15})
 		if err != nil {
 			return "", err
 		}
 		for _, w := range list.Webhooks {
-			if w.Target == req.Target || (h.WebhookID != "" && w.ID == h.WebhookID) || (h.Target != "" && w.Target == h.Target) {
+			if w.Target == req.Target || (h.SinchID != "" && w.ID == h.SinchID) || (h.Target != "" && w.Target == h.Target) {
 				_, err := conn.Client.ReplaceWebhook(ctx, projectID, w.ID, req)
 				return w.ID, err
 			}
@@ -85,32 +85,32 @@ var ErrBadCallback = errors.New("onboarding: malformed callback")
 // worker, through the same apply path as polling, so duplicates and
 // out-of-order deliveries can never move a client backwards.
 func (s *Service) HandleCallback(ctx context.Context, token string, h http.Header, body []byte) (string, error) {
-	hook, err := s.store.HookByToken(ctx, token)
+	webhook, err := s.store.WebhookByToken(ctx, token)
 	if err != nil {
 		return "", err
 	}
-	if err := provisioning.VerifySignature(hook.Secret, h, body, s.now()); err != nil {
+	if err := provisioning.VerifySignature(webhook.Secret, h, body, s.now()); err != nil {
 		return "", err
 	}
 	cb, err := provisioning.ParseCallback(body)
 	if err != nil {
 		return "", fmt.Errorf("%w: %v", ErrBadCallback, err)
 	}
-	d, fresh, err := s.store.RecordDelivery(ctx, hook, string(cb.Type), body)
+	d, fresh, err := s.store.RecordCallback(ctx, webhook, string(cb.Type), body)
 	if err != nil || !fresh {
 		return OutcomeDuplicate, err
 	}
-	c, err := s.store.ClientByProject(ctx, hook.OrganisationID, hook.ProjectID)
+	c, err := s.store.ClientByProject(ctx, webhook.OrganisationID, webhook.ProjectID)
 	if errors.Is(err, models.ErrNotFound) {
-		return OutcomeNoClient, s.store.SetDeliveryOutcome(ctx, d.ID, OutcomeNoClient)
+		return OutcomeNoClient, s.store.SetCallbackOutcome(ctx, d.ID, OutcomeNoClient)
 	}
 	if err != nil {
 		return "", err
 	}
-	if err := s.dueNow(ctx, hook.OrganisationID, c.ID, models.PriorityWebhook); err != nil {
+	if err := s.dueNow(ctx, webhook.OrganisationID, c.ID, models.PriorityWebhook); err != nil {
 		return "", err
 	}
-	return OutcomeApplied, s.store.SetDeliveryOutcome(ctx, d.ID, OutcomeApplied)
+	return OutcomeApplied, s.store.SetCallbackOutcome(ctx, d.ID, OutcomeApplied)
 }
 
 // Kick wakes the worker now instead of at its next tick.

@@ -42,8 +42,8 @@ func (s *Service) Run(ctx context.Context, every time.Duration) {
 		case <-recover.C:
 			s.recoverCalls(ctx)
 		case <-prune.C:
-			if err := s.store.PruneDeliveries(ctx); err != nil {
-				s.log().Warn("prune deliveries failed", "error", err)
+			if err := s.store.PruneCallbacks(ctx); err != nil {
+				s.log().Warn("prune callbacks failed", "error", err)
 			}
 			if err := s.store.PruneSessions(ctx); err != nil {
 				s.log().Warn("prune sessions failed", "error", err)
