@@ -105,6 +105,11 @@ func TestBrowserOnboardingJourney(t *testing.T) {
 	staff.fill("input[name=code]", code)
 	staff.submit("[data-testid=verify-otp]")
 	staff.waitText("[data-testid=client-stage]", "Active", 20*time.Second)
+	// "Number verified. Sinch now activates the sender." answered the
+	// verification; the live refresh to Active made it stale.
+	if flashes, _ := runAction(staff, chromedp.Evaluate[int](`document.querySelectorAll("[data-testid=flash]").length`)); flashes != 0 {
+		t.Fatalf("a stale flash stays above the Active client (%v)", flashes)
+	}
 	staff.page("12-active")
 	list.waitText("[data-testid=client-row] [data-testid=stage]", "Active", 10*time.Second)
 	staff.open("/clients")

@@ -12,6 +12,13 @@
   showLiveNotes();
   document.addEventListener("htmx:afterSettle", showLiveNotes);
 
+  // A success flash answers the moment of its action ("Number verified.
+  // Sinch now activates the sender."); once a live refresh shows a newer
+  // state it would be stale, so it goes.
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll("[data-flash].flash-success").forEach(function (el) { el.remove(); });
+  });
+
   // Error summary: list the problems in the order of the form, and take
   // the focus so the page says first what to fix.
   var summary = document.querySelector("[data-error-summary]");
