@@ -9,6 +9,7 @@ import (
 	"io"
 	"maps"
 	"net"
+	netmail "net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"wabadesk/mail"
 	"wabadesk/models"
 )
 
@@ -43,6 +45,12 @@ type config struct {
 	Stuck             map[models.Stage]time.Duration // parsed from StuckAfter by validate
 	EncryptionKey     string
 	Cipher            *models.Cipher // built from EncryptionKey by validate
+	SMTPURL           string
+	MailFrom          string
+	RemindAfter       string
+	Mail              mail.Transport // parsed from SMTPURL by validate: SMTP, or the outbox
+	From              netmail.Address
+	Remind            mail.Cadence
 }
 
 // setting documents one configuration knob for --help and the README.
@@ -67,6 +75,9 @@ func (c *config) settings() []setting {
 		{"encryption-key", "WABADESK_ENCRYPTION_KEY", "", "32 random bytes as hex or base64 that encrypt Sinch key secrets at rest (default: generated into <data-dir>/encryption.key)", &c.EncryptionKey},
 		{"session-idle", "WABADESK_SESSION_IDLE", "72h", "log staff out after this long without a request, like 12h or 72h", &c.SessionIdle},
 		{"session-lifetime", "WABADESK_SESSION_LIFETIME", "336h", "log staff out this long after they logged in, whatever their activity (336h: 14 days)", &c.SessionLifetime},
+		{"smtp-url", "WABADESK_SMTP_URL", "", "smtp://user:password@host:587 (STARTTLS), smtps://user:password@host:465 (TLS), or smtp://127.0.0.1:25?tls=none for a relay on this machine (default: no sending; every e-mail goes to the outbox page)", &c.SMTPURL},
+		{"mail-from", "WABADESK_MAIL_FROM", "", "sender address of e-mail, like \"wabadesk <desk@example.com>\" (default: wabadesk <no-reply@host of base-url>)", &c.MailFrom},
+		{"remind-after", "WABADESK_REMIND_AFTER", "", "when business clients are reminded, like meta_approval=24h,72h,168h,verification=1h,24h (the default; at Meta weekly after the last until the request expires)", &c.RemindAfter},
 		{"stuck-after", "WABADESK_STUCK_AFTER", "", "override 'needs attention' thresholds per stage, like meta_approval=72h,verification=12h (defaults in the README)", &c.StuckAfter},
 	}
 }
@@ -132,7 +143,7 @@ func (c *config) validate() error {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log-format %q: use text or json", c.LogFormat))
 	}
-	errs = append(errs, c.validateDatabase(), c.parseStuck(), c.parseSessions())
+	errs = append(errs, c.validateDatabase(), c.parseStuck(), c.parseSessions(), c.parseMail())
 	if err := checkWritableDir(c.DataDir); err != nil {
 		errs = append(errs, fmt.Errorf("data-dir %q is not a writable directory: %w", c.DataDir, err))
 	} else if c.SessionSecret == "" {
@@ -264,5 +275,38 @@ func (c *config) parseSessions() error {
 		errs = append(errs, fmt.Errorf("session-lifetime %q: use a duration of a minute or more, like 336h (14 days)", c.SessionLifetime))
 	}
 	c.Sessions = models.SessionLimits{Idle: idle, Absolute: life}
+	return errors.Join(errs...)
+}
+
+// parseMail reads the SMTP URL (without echoing it: it may hold a
+// password), the sender and the reminder cadence.
+func (c *config) parseMail() error {
+	var errs []error
+	c.Mail = mail.Outbox{}
+	if c.SMTPURL != "" {
+		t, err := mail.ParseSMTP(c.SMTPURL)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("smtp-url: %w", err))
+		} else {
+			c.Mail = t
+		}
+	}
+	from := c.MailFrom
+	if from == "" {
+		host := "localhost"
+		if u, err := url.Parse(c.BaseURL); err == nil && u.Hostname() != "" && net.ParseIP(u.Hostname()) == nil {
+			host = u.Hostname()
+		}
+		from = "wabadesk <no-reply@" + host + ">"
+	}
+	if a, err := netmail.ParseAddress(from); err != nil {
+		errs = append(errs, fmt.Errorf("mail-from %q: use an address like desk@example.com or \"wabadesk <desk@example.com>\"", from))
+	} else {
+		c.From = *a
+	}
+	var err error
+	if c.Remind, err = mail.ParseCadence(c.RemindAfter); err != nil {
+		errs = append(errs, fmt.Errorf("remind-after: %w", err))
+	}
 	return errors.Join(errs...)
 }

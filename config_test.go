@@ -112,3 +112,27 @@ func TestStuckAfterOverridesDefaults(t *testing.T) {
 		}
 	}
 }
+
+func TestMailSettings(t *testing.T) {
+	cfg, err := loadConfig([]string{"--data-dir", t.TempDir(), "--base-url", "https://desk.example.com"}, env(nil), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Mail.Outbox() || cfg.From.Address != "no-reply@desk.example.com" || len(cfg.Remind[models.StageVerification]) != 2 {
+		t.Fatalf("defaults: outbox %v, from %v, remind %v", cfg.Mail.Outbox(), cfg.From, cfg.Remind)
+	}
+	cfg, err = loadConfig([]string{"--data-dir", t.TempDir(), "--smtp-url", "smtp://desk:s3cret@mail.example.com:587",
+		"--mail-from", "Desk <desk@example.com>", "--remind-after", "verification=2h"}, env(nil), &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Mail.Outbox() || cfg.Mail.Describe() != "SMTP server mail.example.com:587 as desk" || cfg.From.Name != "Desk" || cfg.Remind[models.StageVerification][0] != 2*time.Hour {
+		t.Fatalf("set: %s, %v, %v", cfg.Mail.Describe(), cfg.From, cfg.Remind)
+	}
+	for flag, bad := range map[string]string{"smtp-url": "smtp://desk:s3cret@mail.example.com?tls=none", "mail-from": "not an address", "remind-after": "active=1h"} {
+		_, err := loadConfig([]string{"--data-dir", t.TempDir(), "--" + flag, bad}, env(nil), &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), flag) || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("--%s %q: %v", flag, bad, err)
+		}
+	}
+}

@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"wabadesk/handlers"
+	"wabadesk/mail"
 	"wabadesk/models"
 	"wabadesk/provisioning"
 	"wabadesk/provisioning/onboarding"
@@ -85,6 +87,8 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	onboard := onboarding.New(store, conns.Connect)
 	onboard.Logger = log
 	onboard.WebhookBase = cfg.BaseURL + "/webhooks/sinch/"
+	mailer := mail.New(store, cfg.Mail, cfg.From, cfg.BaseURL, unsubscribeKey(cfg.SessionSecret))
+	mailer.Remind, mailer.Logger = cfg.Remind, log
 	done := make(chan struct{})
 	app := handlers.New(store, onboard, handlers.Config{
 		Done:          done,
@@ -94,6 +98,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 		Logger:        log,
 		Sandbox:       sb,
 		Connections:   conns,
+		Mail:          mailer,
 	})
 	// A slow client holds a connection for at most these (event streams
 	// extend their own deadlines, handlers/live.go).
@@ -104,10 +109,11 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	go func() { errc <- srv.Serve(ln) }()
 
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); onboard.Run(background, time.Second) }()
+	go func() { defer wg.Done(); mailer.Run(background) }()
 	go func() { defer wg.Done(); _ = sb.Run(background) }()
-	log.Info("wabadesk started", "url", cfg.BaseURL, "addr", ln.Addr().String(), "data_dir", cfg.DataDir)
+	log.Info("wabadesk started", "url", cfg.BaseURL, "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "mail", cfg.Mail.Describe())
 	fmt.Printf("\n  wabadesk is running at %s\n\n", cfg.BaseURL)
 
 	select {
@@ -161,3 +167,10 @@ var (
 	readTimeout  = 30 * time.Second
 	writeTimeout = 2 * time.Minute
 )
+
+// unsubscribeKey signs reminders' unsubscribe links: derived from the
+// session secret, so it needs no setting of its own and survives restarts.
+func unsubscribeKey(secret string) []byte {
+	sum := sha256.Sum256([]byte("wabadesk unsubscribe|" + secret))
+	return sum[:]
+}

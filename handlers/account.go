@@ -30,6 +30,9 @@ func (h *Handler) renderAccount(c echo.Context, status int, password views.Form)
 	}
 	now := h.store.Now()
 	v := views.AccountView{Password: password, TwoFactorOn: u.TwoFactorOn(), TwoFactorSince: when(u.TOTPEnabledAt)}
+	for _, e := range models.NotifyEvents {
+		v.Notify = append(v.Notify, views.NotifyRow{Event: e, Label: notifyLabels[e], Now: models.Wants(u.NotifyNow, e), Digest: models.Wants(u.NotifyDigest, e)})
+	}
 	for _, s := range list {
 		v.Sessions = append(v.Sessions, views.SessionRow{ID: s.ID, Browser: browserOf(s.UserAgent), IP: s.IP,
 			Started: when(&s.CreatedAt), LastSeen: ago(s.LastSeenAt, now), Current: current != nil && s.ID == current.ID})
@@ -112,4 +115,21 @@ func browserOf(ua string) string {
 		}
 	}
 	return browser
+}
+
+var notifyLabels = map[string]string{models.NotifyAttention: "needs attention", models.NotifyRejected: "was rejected", models.NotifyActive: "became active on WhatsApp"}
+
+// updateNotifications saves which e-mails the member wants.
+func (h *Handler) updateNotifications(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	if err := h.store.SetNotifications(c.Request().Context(), u.OrganisationID, u.ID, form["now"], form["digest"]); err != nil {
+		return err
+	}
+	auditDetail(c, "at once: "+orDash(strings.Join(form["now"], ", "))+"; digest: "+orDash(strings.Join(form["digest"], ", ")))
+	h.flash(c, "success", "Notifications saved.")
+	return redirect(c, "/account")
 }

@@ -165,12 +165,19 @@ func (h *Handler) createLogin(c echo.Context) error {
 // auditLoginFailure files a failed log-in with the organisation of the
 // account it was for; attempts for unknown addresses belong to nobody.
 func (h *Handler) auditLoginFailure(c echo.Context, email, why string) {
+	h.auditByEmail(c, email, "login.failed", why)
+}
+
+// auditByEmail records action in the audit log of the organisation of the
+// account with this e-mail, if any: what strangers try against accounts
+// (failed log-ins, password resets) is seen by their owners.
+func (h *Handler) auditByEmail(c echo.Context, email, action, detail string) {
 	u, err := h.store.UserByEmail(c.Request().Context(), email)
 	if err != nil {
 		return
 	}
 	h.record(c, models.AuditEntry{OrganisationID: u.OrganisationID, ActorKind: models.ActorStaff, ActorID: u.ID,
-		ActorName: u.Name, Action: "login.failed", Subject: email, Detail: why})
+		ActorName: u.Name, Action: action, Subject: email, Detail: detail})
 }
 
 func (h *Handler) logout(c echo.Context) error {

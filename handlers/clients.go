@@ -279,7 +279,7 @@ func (h *Handler) createComment(c echo.Context) error {
 	text := c.FormValue("comment")
 	err = h.onboard.Comment(c.Request().Context(), u.OrganisationID, cl.ID, 0, text, u.Name)
 	if v, ok := models.AsValidation(err); ok {
-		return h.renderClient(c, http.StatusUnprocessableEntity, cl, views.Form{Values: map[string]string{"comment": text}, Errors: v}, nil)
+		return h.renderClient(c, http.StatusUnprocessableEntity, cl, clientForms{comment: views.Form{Values: map[string]string{"comment": text}, Errors: v}})
 	}
 	if errors.Is(err, onboarding.ErrInProgress) {
 		h.flash(c, "info", "Sending the comment to Sinch — it appears on the timeline when Sinch has it.")
@@ -287,7 +287,7 @@ func (h *Handler) createComment(c echo.Context) error {
 	}
 	if msg, ok := sinchProblem(err); ok {
 		return h.renderClient(c, http.StatusServiceUnavailable, cl,
-			views.Form{Values: map[string]string{"comment": text}, Errors: map[string]string{"comment": msg}}, nil)
+			clientForms{comment: views.Form{Values: map[string]string{"comment": text}, Errors: map[string]string{"comment": msg}}})
 	}
 	if err != nil {
 		return err

@@ -146,8 +146,17 @@ func TestClientJourneyEndToEnd(t *testing.T) {
 	expectStatus(t, r, http.StatusUnprocessableEntity)
 
 	expectStatus(t, b.post(verify, url.Values{"code": {"123456"}}), http.StatusSeeOther)
+	// Until Sinch activates it, the card says the number is verified and
+	// asks for no code.
+	page = b.get(path)
+	if page.doc.Find("[data-testid=sender-verified]").Length() != 1 || page.doc.Find("[data-testid=otp]").Length() != 0 {
+		t.Fatalf("after verifying: %q", page.text("[data-testid=senders]"))
+	}
 	app.sync()
 	page = b.get(path)
+	if page.doc.Find("[data-testid=sender-verified]").Length() != 0 {
+		t.Fatal("the verified note stays on an active sender")
+	}
 	if got := page.text("[data-testid=client-stage]"); got != "Active" {
 		t.Fatalf("final stage = %q, sender %q", got, page.text("[data-testid=sender-stage]"))
 	}

@@ -33,12 +33,19 @@ func (h *Handler) showClient(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.renderClient(c, http.StatusOK, cl, views.Form{}, nil)
+	return h.renderClient(c, http.StatusOK, cl, clientForms{})
 }
 
-// renderClient builds the client page; forms carry a failed comment or OTP
-// attempt back with its message.
-func (h *Handler) renderClient(c echo.Context, status int, cl models.Client, comment views.Form, otp map[int64]views.Form) error {
+// clientForms are the client page's forms coming back refused, with what
+// was typed and the messages: a comment, a code per sender, the contact.
+type clientForms struct {
+	comment views.Form
+	otp     map[int64]views.Form
+	contact *views.Form
+}
+
+// renderClient builds the client page, with any refused form.
+func (h *Handler) renderClient(c echo.Context, status int, cl models.Client, forms clientForms) error {
 	ctx, u := c.Request().Context(), currentUser(c)
 	now, canAct := h.store.Now(), u.Role.AtLeast(models.RoleAgent)
 	v := views.ClientView{ID: cl.ID, URL: clientURL(cl.ID), Name: cl.Name, StageLabel: cl.Stage.Label(), StageBadge: cl.Stage.Badge(),
@@ -48,11 +55,12 @@ func (h *Handler) renderClient(c echo.Context, status int, cl models.Client, com
 		Queued:     cl.AccountStage == models.AccountQueued, Draft: cl.AccountStage == models.AccountDraft, Legacy: cl.Legacy,
 		CanEdit: canAct && cl.Editable(), CanSubmit: canAct && cl.Editable(), CanDelete: canAct && cl.Deletable(),
 		CanAddSender: canAct && cl.TakesSenders(), CanComment: canAct && cl.Commentable(),
-		CanAct: canAct, CanLink: canAct, CommentForm: comment, Details: clientDetails(cl), SinchErrors: slices.Sorted(maps.Values(cl.FieldErrors())),
+		CanAct: canAct, CanLink: canAct, CommentForm: forms.comment, Details: clientDetails(cl), SinchErrors: slices.Sorted(maps.Values(cl.FieldErrors())),
 		Steps: journey(cl), LinkDays: linkDays()}
 	v.QueueNote, v.ParkedNote = queueNotes(cl)
 	v.MetaLink, v.MetaSandbox = h.metaLink(ctx, u.OrganisationID, cl)
-	if err := h.clientActivity(ctx, &v, cl, canAct, otp, now); err != nil {
+	v.Contact = h.contactCard(cl, forms.contact, canAct)
+	if err := h.clientActivity(ctx, &v, cl, canAct, forms.otp, now); err != nil {
 		return err
 	}
 	p := h.livePage(c, cl.Name, "clients", "/events?client="+itoa(cl.ID), clientURL(cl.ID))
@@ -146,7 +154,7 @@ func senderRow(cl models.Client, s models.Sender, canAct bool, otp views.Form) v
 	row := views.SenderRow{ID: s.ID, URL: clientURL(cl.ID) + "/senders/" + itoa(s.ID), Phone: s.Phone(), DisplayName: s.DisplayName,
 		Provider:   map[string]string{models.ProviderCustomer: "Client's own number", models.ProviderSinch: "Number from Sinch"}[s.Provider],
 		StageLabel: s.Stage.Label(), StageBadge: senderBadge(s.Stage), Reason: s.Reason, Queued: s.Stage == models.SenderQueued,
-		Verification: s.Stage == models.SenderVerification, Deleted: s.Stage == models.SenderDeleted, OTPForm: otp,
+		Verification: s.Stage == models.SenderVerification && !verified(s), Verified: s.Stage == models.SenderVerification && verified(s), Deleted: s.Stage == models.SenderDeleted, OTPForm: otp,
 		CanEdit:    canAct && s.Stage.Editable(),
 		CanSubmit:  canAct && (s.Stage == models.SenderDraft || s.Stage == models.SenderQueued || s.Stage == models.SenderRejected || s.Stage == models.SenderError),
 		CanDiscard: canAct && s.SinchID != "" && (s.Stage == models.SenderRejected || s.Stage == models.SenderError),
@@ -261,4 +269,10 @@ func rejectedBy(reason string) string {
 		return "Meta could not create this account"
 	}
 	return "Sinch rejected this account"
+}
+
+// verified reports whether Sinch took a code after the latest request:
+// the number waits for Sinch to activate it, not for a code.
+func verified(s models.Sender) bool {
+	return s.VerifiedAt != nil && (s.OTPRequestedAt == nil || !s.VerifiedAt.Before(*s.OTPRequestedAt))
 }

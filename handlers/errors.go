@@ -38,6 +38,7 @@ var errorTable = []struct {
 	{models.ErrConflict, problem{http.StatusConflict, "Already changed", "Someone else changed this at the same time. Reload the page and try again."}},
 	{errCSRF, problem{http.StatusForbidden, "This form has expired", "For your security the form could not be accepted. Go back, reload the page and try again."}},
 	{errInviteGone, problem{http.StatusGone, "This invite link no longer works", "It was already used, revoked or has expired. Ask the person who invited you for a new link."}},
+	{models.ErrResetGone, problem{http.StatusGone, "This password link no longer works", "It was used already or is more than an hour old. Ask for a new one: on the log-in page, choose \"Forgot your password?\"."}},
 	{onboarding.ErrUnavailable, problem{http.StatusServiceUnavailable, "Sinch is not answering", "Sinch could not be reached or answered with a temporary error. Nothing was lost: try again in a minute."}},
 	{errSandboxOff, problem{http.StatusForbidden, "Log in to see the sandbox", "The sandbox's pages show only your own organisation's projects. Log in, or open this page from your set-up page's link (links expire after 7 days)."}},
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	netmail "net/mail"
 	"net/url"
 	"strings"
 	"testing"
@@ -16,6 +17,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"wabadesk/handlers"
+	"wabadesk/mail"
 	"wabadesk/models"
 	"wabadesk/models/modelstest"
 	"wabadesk/provisioning"
@@ -32,6 +34,7 @@ type testApp struct {
 	store *models.Store
 	sb    *sandbox.Sandbox
 	svc   *onboarding.Service
+	mail  *mail.Service // the outbox unless a test points it at its SMTP server
 	cfg   handlers.Config
 }
 
@@ -105,6 +108,8 @@ func mustApp(t testing.TB, opts ...appOption) *testApp {
 	app.svc.Backoff = func(int) time.Duration { return 0 }
 	app.svc.WebhookBase = app.srv.URL + "/webhooks/sinch/"
 	cfg.Sandbox = app.sb
+	app.mail = mail.New(store, mail.Outbox{}, netmail.Address{Name: "wabadesk", Address: "desk@example.com"}, cfg.BaseURL, []byte("test unsubscribe key"))
+	cfg.Mail = app.mail
 	app.cfg = cfg
 	app.srv.Config.Handler = handlers.New(store, app.svc, cfg)
 	t.Cleanup(func() { app.srv.Close(); app.sb.Close(); store.Close() })

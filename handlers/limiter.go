@@ -24,6 +24,8 @@ var (
 	loginFailsPerIP   = rateLimit{"login-fail-ip", 20, 15 * time.Minute}
 	signupsPerIP      = rateLimit{"signup-ip", 20, time.Hour}
 	invitesPerIP      = rateLimit{"invite-ip", 30, time.Hour}
+	resetsPerIP       = rateLimit{"reset-ip", 10, time.Hour}
+	resetsPerEmail    = rateLimit{"reset-email", 3, time.Hour}
 	otpRequests       = rateLimit{"otp-request", 5, time.Hour}
 	otpVerifies       = rateLimit{"otp-verify", 10, time.Hour}
 )

@@ -61,6 +61,10 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/logout", h.logout, public, "logout"},
 		{http.MethodGet, "/login/two-factor", h.showLoginTwoFactor, public, ""},
 		{http.MethodPost, "/login/two-factor", h.createLoginTwoFactor, public, "login.second_factor"},
+		{http.MethodGet, "/password/forgot", h.newPasswordReset, public, ""},
+		{http.MethodPost, "/password/forgot", h.createPasswordReset, public, "password.reset_requested"},
+		{http.MethodGet, "/password/reset/:token", h.showPasswordReset, public, ""},
+		{http.MethodPost, "/password/reset/:token", h.updatePasswordByReset, public, "password.reset"},
 		{http.MethodGet, "/invites/:token", h.showInvite, public, ""},
 		{http.MethodPost, "/invites/:token", h.acceptInvite, public, "staff.joined"},
 
@@ -76,7 +80,9 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/clients/:id/comments", h.createComment, agent, "client.commented"},
 		{http.MethodPost, "/clients/:id/delete", h.deleteClient, agent, "client.deleted"},
 
+		{http.MethodPost, "/clients/:id/contact", h.updateContact, agent, "client.contact_changed"},
 		{http.MethodPost, "/clients/:id/links", h.createLink, agent, "link.created"},
+		{http.MethodPost, "/clients/:id/links/mail", h.mailLink, agent, "link.emailed"},
 		{http.MethodPost, "/clients/:id/links/:lid/revoke", h.revokeLink, agent, "link.revoked"},
 		{http.MethodPost, "/clients/:id/links/:lid/regenerate", h.regenerateLink, agent, "link.regenerated"},
 
@@ -88,6 +94,8 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, portalPrefix + ":token/verify", h.createPortalVerification, public, ""},
 		{http.MethodGet, portalPrefix + ":token/events", h.streamPortal, public, ""},
 		{http.MethodGet, "/brand/:id/theme.css", h.brandCSS, machine, ""},
+		{http.MethodGet, unsubscribePrefix + ":token", h.showUnsubscribe, machine, ""},
+		{http.MethodPost, unsubscribePrefix + ":token", h.createUnsubscribe, machine, ""},
 
 		{http.MethodGet, "/clients/:id/senders/new", h.newSender, agent, ""},
 		{http.MethodPost, "/clients/:id/senders", h.createSender, agent, "sender.created"},
@@ -102,6 +110,7 @@ func (h *Handler) routes() []route {
 
 		{http.MethodGet, "/account", h.showAccount, loggedIn, ""},
 		{http.MethodPost, "/account/password", h.updatePassword, loggedIn, "password.changed"},
+		{http.MethodPost, "/account/notifications", h.updateNotifications, loggedIn, "notifications.changed"},
 		{http.MethodPost, "/account/sessions/:sid/end", h.endUserSession, loggedIn, "session.ended"},
 		{http.MethodPost, "/account/sessions/end-all", h.endAllSessions, loggedIn, "sessions.ended_all"},
 		{http.MethodGet, "/account/two-factor", h.showTwoFactor, loggedIn, ""},
@@ -119,6 +128,11 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/settings/sinch/test", h.testSinch, owner, "settings.sinch_tested"},
 		{http.MethodPost, "/settings/branding", h.updateBranding, owner, "settings.branding_changed"},
 		{http.MethodPost, "/settings/security", h.updateSecurity, owner, "settings.security_changed"},
+		{http.MethodPost, "/settings/email/test", h.sendTestMail, owner, "settings.test_email_sent"},
+		{http.MethodPost, "/settings/reminders", h.updateReminders, owner, "settings.reminders_changed"},
+		{http.MethodGet, "/outbox", h.listOutbox, admin, ""},
+		{http.MethodGet, "/outbox/:id", h.showOutboxMail, admin, ""},
+		{http.MethodGet, "/outbox/:id/html", h.showOutboxHTML, admin, ""},
 		{http.MethodGet, models.LogoPath + ":id", h.showLogo, machine, ""},
 
 		{http.MethodGet, "/settings/webhooks", h.listWebhooks, owner, ""},

@@ -162,9 +162,8 @@ func (h *Handler) senderAction(c echo.Context, run func(u *models.User, cl model
 		return redirect(c, clientURL(cl.ID))
 	}
 	if v, ok := models.AsValidation(err); ok {
-		return h.renderClient(c, http.StatusUnprocessableEntity, cl, views.Form{},
-			map[int64]views.Form{snd.ID: {Values: map[string]string{"method": c.FormValue("method"), "code": c.FormValue("code"),
-				"comment": c.FormValue("comment")}, Errors: v}})
+		return h.renderClient(c, http.StatusUnprocessableEntity, cl, clientForms{otp: map[int64]views.Form{snd.ID: {
+			Values: map[string]string{"method": c.FormValue("method"), "code": c.FormValue("code"), "comment": c.FormValue("comment")}, Errors: v}}})
 	}
 	if errors.Is(err, onboarding.ErrInProgress) {
 		h.flash(c, "info", "Still waiting for Sinch — this page updates by itself when it answers.")
@@ -181,7 +180,9 @@ func (h *Handler) senderAction(c echo.Context, run func(u *models.User, cl model
 	if err != nil {
 		return err
 	}
-	h.flash(c, "success", done)
+	if done != "" { // a verified number says so on its card instead
+		h.flash(c, "success", done)
+	}
 	return redirect(c, clientURL(cl.ID))
 }
 
@@ -208,7 +209,7 @@ func (h *Handler) verifyOTP(c echo.Context) error {
 	return h.senderAction(c, func(u *models.User, cl models.Client, snd models.Sender) error {
 		_, err := h.onboard.VerifyOTP(c.Request().Context(), u.OrganisationID, cl.ID, snd.ID, c.FormValue("code"), u.Name, models.SourceStaff)
 		return err
-	}, "Number verified. Sinch now activates the sender.")
+	}, "")
 }
 
 // createSenderComment posts a comment to Sinch about one sender.

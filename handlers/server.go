@@ -19,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"wabadesk/mail"
 	"wabadesk/models"
 	"wabadesk/provisioning/onboarding"
 	"wabadesk/static"
@@ -44,6 +45,9 @@ type Config struct {
 	// Connections builds each organisation's Sinch connection; the settings
 	// page tests credentials with it before they are saved.
 	Connections *onboarding.Connections
+	// Mail sends e-mail (or keeps it in the outbox); handlers queue
+	// messages through the store and kick it.
+	Mail *mail.Service
 }
 
 // Handler holds the dependencies every handler method uses.
@@ -135,7 +139,7 @@ const sandboxPrefix = "/sandbox"
 func skipCSRF(c echo.Context) bool {
 	p := c.Request().URL.Path
 	return p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, sandboxPrefix+"/") ||
-		strings.HasPrefix(p, webhookPrefix)
+		strings.HasPrefix(p, webhookPrefix) || strings.HasPrefix(p, unsubscribePrefix)
 }
 
 // connect is how the organisation reaches Sinch; saving the settings is an

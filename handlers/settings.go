@@ -5,9 +5,12 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"wabadesk/mail"
 	"wabadesk/models"
 	"wabadesk/provisioning/onboarding"
 	"wabadesk/views"
@@ -63,7 +66,8 @@ func (h *Handler) renderSettings(c echo.Context, status int, sinch, brand *views
 	}
 	v := views.SettingsView{Sinch: *sinch, Branding: *brand, Test: test, Live: set.Mode == models.SinchLive,
 		SecretLast4: set.SecretLast4, HasSecret: set.HasSecret(), OrgName: org.Name, LogoURL: org.LogoURL,
-		RequireTwoFactor: org.RequireTwoFactor}
+		RequireTwoFactor: org.RequireTwoFactor, Mail: views.MailSettings{Outbox: h.cfg.Mail.Transport.Outbox(), Mode: h.cfg.Mail.Transport.Describe(),
+			From: h.cfg.Mail.From.String(), TestTo: u.Email, Reminders: !org.RemindersOff, Cadence: cadenceWords(h.cfg.Mail.Remind)}}
 	if set.Version > 0 {
 		v.UpdatedBy, v.UpdatedAt = set.UpdatedBy, set.UpdatedAt.Format("2 Jan 2006 15:04")
 	}
@@ -207,4 +211,61 @@ func (h *Handler) showLogo(c echo.Context) error {
 	c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	c.Response().Header().Set("Content-Security-Policy", "default-src 'none'")
 	return c.Blob(http.StatusOK, logo.ContentType, logo.Data)
+}
+
+// sendTestMail queues a test message to the owner's own address.
+func (h *Handler) sendTestMail(c echo.Context) error {
+	u := currentUser(c)
+	if err := h.cfg.Mail.Test(c.Request().Context(), u.OrganisationID, u.Email, u.Name); err != nil {
+		return err
+	}
+	auditDetail(c, u.Email)
+	if h.cfg.Mail.Transport.Outbox() {
+		h.flash(c, "success", "Test e-mail written to the outbox. Open the E-mail page to read it.")
+	} else {
+		h.flash(c, "success", "Test e-mail on its way to "+u.Email+". The E-mail page shows whether the server took it.")
+	}
+	return redirect(c, "/settings")
+}
+
+// updateReminders turns reminder e-mails on or off for the organisation.
+func (h *Handler) updateReminders(c echo.Context) error {
+	on := c.FormValue("reminders") == "on"
+	if err := h.store.SetReminders(c.Request().Context(), currentUser(c).OrganisationID, on); err != nil {
+		return err
+	}
+	auditDetail(c, map[bool]string{true: "on", false: "off"}[on])
+	h.flash(c, "success", map[bool]string{true: "Reminders are on.", false: "Reminders are off: business clients get none until you turn them on."}[on])
+	return redirect(c, "/settings")
+}
+
+// cadenceWords says when reminders go, for the settings page.
+func cadenceWords(c mail.Cadence) string {
+	words := func(ds []time.Duration) string {
+		var parts []string
+		for _, d := range ds {
+			switch {
+			case d%(24*time.Hour) == 0:
+				n := int(d / (24 * time.Hour))
+				parts = append(parts, strconv.Itoa(n)+map[bool]string{true: " day", false: " days"}[n == 1])
+			case d%time.Hour == 0:
+				n := int(d / time.Hour)
+				parts = append(parts, strconv.Itoa(n)+map[bool]string{true: " hour", false: " hours"}[n == 1])
+			default:
+				parts = append(parts, d.String())
+			}
+		}
+		return strings.Join(parts, ", ")
+	}
+	out := ""
+	if ds := c[models.StageMetaApproval]; len(ds) > 0 {
+		out += "Waiting at Meta: after " + words(ds) + ", then weekly until Meta cancels the request. "
+	}
+	if ds := c[models.StageVerification]; len(ds) > 0 {
+		out += "Phone verification: after " + words(ds) + "."
+	}
+	if out == "" {
+		return "No reminders are configured (--remind-after)."
+	}
+	return strings.TrimSpace(out)
 }

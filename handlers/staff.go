@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"strings"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -37,9 +38,24 @@ func (h *Handler) renderStaff(c echo.Context, status int, form views.Form) error
 			Removable: u.Role == models.RoleOwner && s.ID != u.ID, // the route table lets only owners remove staff
 		})
 	}
+	ids := make([]int64, len(invites))
+	for n, i := range invites {
+		ids[n] = i.ID
+	}
+	mails, err := h.store.LatestMails(c.Request().Context(), u.OrganisationID, ids)
+	if err != nil {
+		return err
+	}
 	for _, i := range invites {
-		v.Invites = append(v.Invites, views.InviteRow{ID: i.ID, Email: i.Email, Role: i.Role.Label(),
-			InvitedBy: i.InvitedBy.Name, Expires: i.ExpiresAt.Format("2 Jan 2006")})
+		row := views.InviteRow{ID: i.ID, Email: i.Email, Role: i.Role.Label(), InvitedBy: i.InvitedBy.Name, Expires: i.ExpiresAt.Format("2 Jan 2006")}
+		if m, ok := mails[i.ID]; ok {
+			row.Mail = strings.ToLower(mailStates[m.State].label)
+			if m.LastError != "" && !m.Delivered() {
+				row.Mail += " (" + m.LastError + ")"
+			}
+			row.MailBad = m.State == models.MailBounced || m.State == models.MailFailed
+		}
+		v.Invites = append(v.Invites, row)
 	}
 	for _, r := range models.Roles {
 		if r != models.RoleOwner || u.Role == models.RoleOwner {
@@ -79,7 +95,8 @@ func (h *Handler) createInvite(c echo.Context) error {
 		return err
 	}
 	auditDetail(c, inv.Email+" as "+inv.Role.Label())
-	h.flash(c, "success", "Invite created for "+inv.Email+" as "+inv.Role.Label()+". Copy the link below and send it to them.")
+	h.cfg.Mail.Kick()
+	h.flash(c, "success", "Invite e-mailed to "+inv.Email+" as "+inv.Role.Label()+". The link is below too, to copy.")
 	h.flash(c, "invite", h.link("/invites/"+token))
 	return redirect(c, "/staff")
 }

@@ -40,6 +40,12 @@ type Client struct {
 	QueuedUpdate bool `gorm:"not null;default:false"`
 
 	Outbox
+	Contact
+	// RemindersPaused is staff's "pause reminders"; RemindersUnsubscribed
+	// the contact's own one-click unsubscribe (reset when the address
+	// changes).
+	RemindersPaused       bool `gorm:"not null;default:false"`
+	RemindersUnsubscribed bool `gorm:"not null;default:false"`
 
 	CreatedAt time.Time
 	UpdatedAt time.Time

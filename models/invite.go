@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -63,7 +64,11 @@ func (s *Store) CreateInvite(ctx context.Context, tenantID int64, inviter User, 
 		if n > 0 {
 			return ValidationError{"email": "This person already has a wabadesk account."}
 		}
-		return tx.Create(&inv).Error
+		if err := tx.Create(&inv).Error; err != nil {
+			return err
+		}
+		return s.enqueueMail(tx, Message{OrganisationID: tenantID, Key: "invite:" + strconv.FormatInt(inv.ID, 10), Kind: MailInvite,
+			To: inv.Email, InviteID: &inv.ID}, MailData{Token: token, By: inviter.Name})
 	})
 	return inv, token, wrap(err, "create invite")
 }

@@ -31,7 +31,10 @@ type Link struct {
 	RevokedAt      *time.Time
 	LastOpenedAt   *time.Time
 	Opens          int `gorm:"not null;default:0"`
-	CreatedAt      time.Time
+	// TokenSealed keeps the token of a link wabadesk e-mails, so that
+	// reminders can carry the same link; links only copied keep none.
+	TokenSealed []byte
+	CreatedAt   time.Time
 }
 
 // Active reports whether the link still opens the page at now.

@@ -25,6 +25,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 		&Session{},
 		&RateCounter{},
 		&RecoveryCode{},
+		&Message{},
+		&PasswordReset{},
 	)
 	if err == nil {
 		err = s.sealWebhookSecrets(ctx)

@@ -20,8 +20,10 @@ type Organisation struct {
 	SupportContact string `gorm:"size:200;not null;default:''"`
 	// RequireTwoFactor makes every member set up two-factor log-in.
 	RequireTwoFactor bool `gorm:"not null;default:false"`
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// RemindersOff stops reminder e-mails to every business client.
+	RemindersOff bool `gorm:"not null;default:false"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // SignUp is what a new reseller types to create their organisation.

@@ -38,6 +38,9 @@ type Sender struct {
 	OTPMethod      string `gorm:"size:8"`
 	OTPRequestedAt *time.Time
 	OTPFailures    int `gorm:"not null;default:0"`
+	// VerifiedAt is when Sinch accepted a code; the sender stays in
+	// verification until Sinch activates it.
+	VerifiedAt *time.Time
 	Outbox
 	CreatedAt time.Time
 	UpdatedAt time.Time

@@ -147,3 +147,27 @@ func (s SenderStage) Editable() bool {
 	}
 	return false
 }
+
+// Todo is what staff should do about a client in the stage, for
+// notifications and digests.
+func (s Stage) Todo() string {
+	switch s {
+	case StageDraft:
+		return "Finish the details and submit them to Sinch."
+	case StageQueued, StagePreparing:
+		return "Sinch is taking longer than usual: check Sinch now, or comment to Sinch support."
+	case StageMetaApproval:
+		return "The client has not approved the request at Meta yet: share the client link or call them."
+	case StageRejected:
+		return "Read the reason, fix the details and resubmit."
+	case StageOnboarded:
+		return "Add the client's phone number as a sender."
+	case StageSenderReview:
+		return "Meta is reviewing the sender longer than usual: comment to Sinch support if it stays."
+	case StageVerification:
+		return "The phone number waits for its code: the client can enter it on their page, or you can for them."
+	case StageSenderProblem:
+		return "Fix the sender's details and resubmit, or discard the changes."
+	}
+	return "Nothing: the number can send WhatsApp messages."
+}

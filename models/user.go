@@ -37,8 +37,13 @@ type User struct {
 	TOTPPendingSealed []byte
 	TOTPEnabledAt     *time.Time
 	TOTPLastStep      int64 `gorm:"not null;default:0"`
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// NotifyNow and NotifyDigest are the notification events (NotifyEvents)
+	// the member wants by e-mail at once and in the daily digest, comma
+	// separated.
+	NotifyNow    string `gorm:"size:100;not null;default:''"`
+	NotifyDigest string `gorm:"size:100;not null;default:'attention,rejected,active'"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
 }
 
 // checkPassword reports whether password is u's.

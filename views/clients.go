@@ -89,6 +89,16 @@ type ClientView struct {
 	QRPath       string // SVG path of NewLink's QR code
 	QRSize       int
 	LinkDays     []Option
+	Contact      ContactCard
+}
+
+// ContactCard is the business client's contact: who wabadesk e-mails.
+type ContactCard struct {
+	Form      Form // contact_name, contact_email, contact_language, reminders_paused
+	Languages []Option
+	Email     string // as stored: "Send by e-mail" needs one
+	Reminders string // whether reminders go, in words
+	CanEdit   bool
 }
 
 // LinkRow is one shareable client link, as staff see it.
@@ -141,6 +151,7 @@ type SenderRow struct {
 	Reason       string
 	Queued       bool
 	Verification bool
+	Verified     bool // a code was accepted; Sinch activates the number next
 	OTPNote      string
 	CanEdit      bool
 	CanSubmit    bool

@@ -109,7 +109,7 @@ func (s *Service) verify(ctx context.Context, tenantID int64, c models.Client, s
 		return snd, actionError(err, "code")
 	}
 	out, err := s.store.ChangeSender(ctx, tenantID, snd.ID, func(m *models.Sender) ([]models.Event, error) {
-		m.OTPFailures = 0
+		m.OTPFailures, m.VerifiedAt = 0, ptr(s.now())
 		return []models.Event{{Source: source, Actor: actor, Title: "Phone number verified with the code"}}, nil
 	})
 	if err != nil {
