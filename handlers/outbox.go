@@ -75,7 +75,15 @@ func (h *Handler) showOutboxMail(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := views.OutboxMailView{Outbox: h.cfg.Mail.Transport.Outbox(), Row: mailRow(m), From: h.cfg.Mail.From.String(),
+	from := h.cfg.Mail.From
+	if m.Kind == models.MailClientLink || m.Kind == models.MailReminder { // they come from the reseller
+		org := currentUser(c).Organisation
+		from.Name = org.BrandName
+		if from.Name == "" {
+			from.Name = org.Name
+		}
+	}
+	v := views.OutboxMailView{Outbox: h.cfg.Mail.Transport.Outbox(), Row: mailRow(m), From: from.Name + " <" + from.Address + ">",
 		Attempts: m.Attempts, Text: body.Text, Hidden: hidden, HTMLURL: mailRow(m).URL + "/html"}
 	if m.SentAt != nil {
 		v.Sent = m.SentAt.Format("2 Jan 2006 15:04:05")
