@@ -83,7 +83,7 @@ func (h *Handler) showOutboxMail(c echo.Context) error {
 			from.Name = org.Name
 		}
 	}
-	v := views.OutboxMailView{Outbox: h.cfg.Mail.Transport.Outbox(), Row: mailRow(m), From: from.Name + " <" + from.Address + ">",
+	v := views.OutboxMailView{Outbox: h.cfg.Mail.Transport.Outbox(), Row: mailRow(m), From: displayAddress(from),
 		Attempts: m.Attempts, Text: body.Text, Hidden: hidden, HTMLURL: mailRow(m).URL + "/html"}
 	if m.SentAt != nil {
 		v.Sent = m.SentAt.Format("2 Jan 2006 15:04:05")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	netmail "net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -67,7 +68,7 @@ func (h *Handler) renderSettings(c echo.Context, status int, sinch, brand *views
 	v := views.SettingsView{Sinch: *sinch, Branding: *brand, Test: test, Live: set.Mode == models.SinchLive,
 		SecretLast4: set.SecretLast4, HasSecret: set.HasSecret(), OrgName: org.Name, LogoURL: org.LogoURL,
 		RequireTwoFactor: org.RequireTwoFactor, Mail: views.MailSettings{Outbox: h.cfg.Mail.Transport.Outbox(), Mode: h.cfg.Mail.Transport.Describe(),
-			From: h.cfg.Mail.From.String(), TestTo: u.Email, Reminders: !org.RemindersOff, Cadence: cadenceWords(h.cfg.Mail.Remind)}}
+			From: displayAddress(h.cfg.Mail.From), TestTo: u.Email, Reminders: !org.RemindersOff, Cadence: cadenceWords(h.cfg.Mail.Remind)}}
 	if set.Version > 0 {
 		v.UpdatedBy, v.UpdatedAt = set.UpdatedBy, set.UpdatedAt.Format("2 Jan 2006 15:04")
 	}
@@ -268,4 +269,12 @@ func cadenceWords(c mail.Cadence) string {
 		return "No reminders are configured (--remind-after)."
 	}
 	return strings.TrimSpace(out)
+}
+
+// displayAddress writes an address as people read it: Name <addr>.
+func displayAddress(a netmail.Address) string {
+	if a.Name == "" {
+		return a.Address
+	}
+	return a.Name + " <" + a.Address + ">"
 }

@@ -61,8 +61,8 @@ func ParseCadence(spec string) (Cadence, error) {
 			return nil, fmt.Errorf("%q: start with a stage, like meta_approval=24h,72h", part)
 		}
 		d, err := time.ParseDuration(part)
-		if err != nil || d < time.Minute {
-			return nil, fmt.Errorf("%q: use waits of a minute or more, like 1h or 72h", part)
+		if err != nil || d < time.Second {
+			return nil, fmt.Errorf("%q: use waits like 1h or 72h", part)
 		}
 		c[stage] = append(c[stage], d)
 	}
@@ -104,4 +104,16 @@ func (c Cadence) Step(stage models.Stage, waited time.Duration) int {
 		}
 	}
 	return n
+}
+
+// scanEvery is how often reminders are looked for: once a minute, or as
+// often as the shortest wait when that is shorter (a demo or a test).
+func (c Cadence) scanEvery() time.Duration {
+	every := time.Minute
+	for _, ds := range c {
+		if len(ds) > 0 && ds[0] < every {
+			every = max(ds[0], time.Second)
+		}
+	}
+	return every
 }

@@ -79,11 +79,11 @@ func (s *Service) Kick() {
 
 // Run sends due messages every few seconds (and when kicked), recovers
 // interrupted sends, and scans for reminders and notifications every
-// minute, until ctx ends.
+// minute (Cadence.scanEvery), until ctx ends.
 func (s *Service) Run(ctx context.Context) {
 	send := time.NewTicker(2 * time.Second)
 	defer send.Stop()
-	scan := time.NewTicker(time.Minute)
+	scan := time.NewTicker(s.Remind.scanEvery())
 	defer scan.Stop()
 	s.recover(ctx)
 	s.scan(ctx)

@@ -378,7 +378,7 @@ func TestCadence(t *testing.T) {
 			t.Errorf("%s after %s: step %d, want %d", tc.stage, tc.waited, got, tc.step)
 		}
 	}
-	for _, bad := range []string{"active=1h", "24h", "meta_approval=soon", "verification=1s", "verification=1h,verification=2h"} {
+	for _, bad := range []string{"active=1h", "24h", "meta_approval=soon", "verification=500ms", "verification=1h,verification=2h"} {
 		if _, err := mail.ParseCadence(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
