@@ -252,3 +252,23 @@ func TestSettingsShowMailModeAndSendATest(t *testing.T) {
 		t.Fatal("reminders still on")
 	}
 }
+
+func TestNotificationChoicesAreSavedPerMember(t *testing.T) {
+	app := mustApp(t)
+	owner := app.browser()
+	owner.mustSignup("Acme", "olga@acme.test")
+	acc := owner.get("/account")
+	if acc.doc.Find("[data-testid=notify-digest-attention][checked]").Length() != 1 || acc.doc.Find("[data-testid=notify-now-attention][checked]").Length() != 0 {
+		t.Fatal("new members should get the digest and no immediate mail")
+	}
+	r := owner.post("/account/notifications", url.Values{"now": {"rejected", "bogus"}, "digest": {"active"}})
+	expectStatus(t, r, http.StatusSeeOther)
+	u, err := app.store.Authenticate(t.Context(), "olga@acme.test", "correct horse battery")
+	if err != nil || u.NotifyNow != "rejected" || u.NotifyDigest != "active" {
+		t.Fatalf("saved now=%q digest=%q (%v)", u.NotifyNow, u.NotifyDigest, err)
+	}
+	acc = owner.get("/account")
+	if acc.doc.Find("[data-testid=notify-now-rejected][checked]").Length() != 1 || acc.doc.Find("[data-testid=notify-digest-attention][checked]").Length() != 0 {
+		t.Fatal("the page does not show what was saved")
+	}
+}
