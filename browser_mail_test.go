@@ -12,16 +12,6 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// attr returns an attribute of the first element matching sel.
-func (tb *tab) attr(sel, name string) string {
-	tb.t.Helper()
-	v, err := runAction(tb, chromedp.AttributeValue(chromedp.CSS(sel), name))
-	if err != nil {
-		tb.t.Fatalf("%s: %s[%s]: %v", tb.name, sel, name, err)
-	}
-	return v.Value
-}
-
 // openMail opens the newest message of kind to whom on the E-mail page
 // (waiting up to limit for it), checks its HTML part like a page (axe)
 // and returns the links it carries.
