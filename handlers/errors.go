@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -77,6 +78,10 @@ func classify(err error) (problem, bool) {
 // with the request ID, and shows a page we wrote. Raw errors never reach users.
 func (h *Handler) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
+		return
+	}
+	if strings.HasPrefix(c.Request().URL.Path, apiPrefix+"/") {
+		h.apiError(c, err)
 		return
 	}
 	p, expected := classify(err)

@@ -4,6 +4,8 @@ import "wabadesk/models"
 
 // RouteInfo is one line of the route table, as tests see it.
 type RouteInfo struct {
+	// API routes authenticate with keys (api_test.go checks their roles).
+	API          bool
 	Method, Path string
 	Machine      bool        // no session involved
 	Public       bool        // anyone
@@ -17,7 +19,7 @@ func RouteTable() []RouteInfo {
 	var out []RouteInfo
 	for _, r := range (&Handler{}).routes() {
 		out = append(out, RouteInfo{Method: r.method, Path: r.path, Machine: r.access == machine,
-			Public: r.access == public, MinRole: r.access.minRole(), Audit: r.audit})
+			Public: r.access == public, MinRole: r.access.minRole(), Audit: r.audit, API: r.access == apiRead || r.access == apiWrite})
 	}
 	return out
 }

@@ -18,12 +18,14 @@ const (
 	agent                  // agents, admins, owners
 	admin                  // admins and owners
 	owner                  // owners only
+	apiRead                // an API key of any role
+	apiWrite               // an API key acting as agent or admin
 )
 
 // minRole is the role an access level requires.
 func (a access) minRole() models.Role {
 	switch a {
-	case agent:
+	case agent, apiWrite:
 		return models.RoleAgent
 	case admin:
 		return models.RoleAdmin
@@ -130,6 +132,11 @@ func (h *Handler) routes() []route {
 		{http.MethodPost, "/settings/security", h.updateSecurity, owner, "settings.security_changed"},
 		{http.MethodPost, "/settings/email/test", h.sendTestMail, owner, "settings.test_email_sent"},
 		{http.MethodPost, "/settings/reminders", h.updateReminders, owner, "settings.reminders_changed"},
+		{http.MethodGet, "/settings/api-keys", h.listAPIKeys, admin, ""},
+		{http.MethodPost, "/settings/api-keys", h.createAPIKey, admin, "api_key.created"},
+		{http.MethodPost, "/settings/api-keys/:id/revoke", h.revokeAPIKey, admin, "api_key.revoked"},
+		{http.MethodGet, apiPrefix + "/openapi.json", h.showOpenAPI, machine, ""},
+		{http.MethodGet, apiPrefix + "/docs", h.showAPIDocs, public, ""},
 		{http.MethodGet, "/outbox", h.listOutbox, admin, ""},
 		{http.MethodGet, "/outbox/:id", h.showOutboxMail, admin, ""},
 		{http.MethodGet, "/outbox/:id/html", h.showOutboxHTML, admin, ""},
@@ -140,16 +147,28 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/audit", h.listAudit, admin, ""},
 		{http.MethodGet, "/audit.csv", h.exportAudit, admin, ""},
 		{http.MethodGet, sandboxPrefix, h.sandboxHome, public, ""},
+
+		{http.MethodGet, apiPrefix + "/clients", h.apiListClients, apiRead, ""},
+		{http.MethodPost, apiPrefix + "/clients", h.apiCreateClient, apiWrite, "client.created"},
+		{http.MethodGet, apiPrefix + "/clients/:id", h.apiShowClient, apiRead, ""},
+		{http.MethodPatch, apiPrefix + "/clients/:id", h.apiUpdateClient, apiWrite, "client.edited"},
+		{http.MethodPost, apiPrefix + "/clients/:id/submit", h.apiSubmitClient, apiWrite, "client.submitted"},
+		{http.MethodDelete, apiPrefix + "/clients/:id", h.apiDeleteClient, apiWrite, "client.deleted"},
 	}
 }
 
 // register adds every route with the middleware its access level needs.
 func (h *Handler) register(e *echo.Echo) {
 	for _, r := range h.routes() {
-		if r.audit != "" {
+		if r.audit != "" && r.access != apiRead && r.access != apiWrite {
 			r.handler = h.audited(r.audit, r.handler)
 		}
 		switch r.access {
+		case apiRead, apiWrite:
+			// Audited every call, with the key's name; retries made safe by
+			// Idempotency-Key.
+			e.Add(r.method, r.path, h.apiAudited(r.audit, h.idempotent(r.handler)), h.apiAuth, apiRequire(r.access.minRole()))
+			continue
 		case machine:
 			e.Add(r.method, r.path, r.handler)
 		case public:

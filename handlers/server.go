@@ -69,6 +69,7 @@ type Handler struct {
 	conns         *tenantCache[onboarding.Connection]
 	// tokenTenants maps client-link tokens to their organisation, for portals.
 	tokenTenants tokenTenants
+	apiLimit     apiLimiters // per API key
 }
 
 // New builds the whole HTTP application; main and the tests both use it.
@@ -139,7 +140,7 @@ const sandboxPrefix = "/sandbox"
 func skipCSRF(c echo.Context) bool {
 	p := c.Request().URL.Path
 	return p == "/healthz" || p == "/readyz" || strings.HasPrefix(p, static.Prefix) || strings.HasPrefix(p, sandboxPrefix+"/") ||
-		strings.HasPrefix(p, webhookPrefix) || strings.HasPrefix(p, unsubscribePrefix)
+		strings.HasPrefix(p, webhookPrefix) || strings.HasPrefix(p, unsubscribePrefix) || strings.HasPrefix(p, apiPrefix+"/")
 }
 
 // connect is how the organisation reaches Sinch; saving the settings is an

@@ -28,6 +28,7 @@ const (
 	ActorStaff  = "staff"
 	ActorClient = "client"
 	ActorSystem = "system"
+	ActorAPI    = "api" // an API key, named in ActorName
 )
 
 // Audit records one entry. At defaults to now; long text is cut to fit.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // DefaultStuckAfter is how long a client may sit in a stage before it
@@ -62,21 +64,7 @@ func (s *Store) Clients(ctx context.Context, tenantID int64, f ClientFilter) (Cl
 	}
 	out.Counts, out.All, out.Attention = counts.byStage, counts.all, counts.attention
 
-	q := s.db.WithContext(ctx).Model(&Client{}).Where("organisation_id = ?", tenantID)
-	if query := strings.ToLower(strings.TrimSpace(f.Query)); query != "" {
-		cond, args := `search_text LIKE ? ESCAPE '\'`, []any{likeContains(query)}
-		if digits := digitsOnly(query); len(digits) >= 3 && digits != query { // "+44 7700 900" finds 447700900...
-			cond, args = cond+` OR search_text LIKE ? ESCAPE '\'`, append(args, likeContains(digits))
-		}
-		q = q.Where("("+cond+")", args...)
-	}
-	if f.Stage != "" {
-		q = q.Where("stage = ?", f.Stage)
-	}
-	if f.Attention {
-		attention := s.attentionFilter()
-		q = q.Where(attention.sql, attention.args...)
-	}
+	q := s.filtered(ctx, tenantID, f)
 	switch query := strings.TrimSpace(f.Query); { // the counts above already hold these totals
 	case query == "" && f.Stage == "" && !f.Attention:
 		out.Total = out.All
@@ -95,6 +83,26 @@ func (s *Store) Clients(ctx context.Context, tenantID int64, f ClientFilter) (Cl
 		"stage", "stage_since", "last_change_at", "sender_phone")
 	err = q.Order(orderBy(f.Sort)).Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Find(&out.Clients).Error
 	return out, wrap(err, "list clients")
+}
+
+// filtered is the tenant's clients matching f's search and filters.
+func (s *Store) filtered(ctx context.Context, tenantID int64, f ClientFilter) *gorm.DB {
+	q := s.db.WithContext(ctx).Model(&Client{}).Where("organisation_id = ?", tenantID)
+	if query := strings.ToLower(strings.TrimSpace(f.Query)); query != "" {
+		cond, args := `search_text LIKE ? ESCAPE '\'`, []any{likeContains(query)}
+		if digits := digitsOnly(query); len(digits) >= 3 && digits != query { // "+44 7700 900" finds 447700900...
+			cond, args = cond+` OR search_text LIKE ? ESCAPE '\'`, append(args, likeContains(digits))
+		}
+		q = q.Where("("+cond+")", args...)
+	}
+	if f.Stage != "" {
+		q = q.Where("stage = ?", f.Stage)
+	}
+	if f.Attention {
+		attention := s.attentionFilter()
+		q = q.Where(attention.sql, attention.args...)
+	}
+	return q
 }
 
 func orderBy(sort string) string {

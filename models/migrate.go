@@ -27,6 +27,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 		&RecoveryCode{},
 		&Message{},
 		&PasswordReset{},
+		&APIKey{},
+		&IdempotentRequest{},
 	)
 	if err == nil {
 		err = s.sealWebhookSecrets(ctx)

@@ -51,6 +51,9 @@ func (s *Service) Run(ctx context.Context, every time.Duration) {
 			if err := s.store.PruneAttempts(ctx); err != nil {
 				s.log().Warn("prune rate counters failed", "error", err)
 			}
+			if err := s.store.PruneIdempotencyKeys(ctx); err != nil {
+				s.log().Warn("prune idempotency keys failed", "error", err)
+			}
 		}
 	}
 }

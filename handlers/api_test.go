@@ -1,0 +1,343 @@
+package handlers_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"wabadesk/models"
+)
+
+var registerProblemJSON sync.Once
+
+// apiCaller calls the API with one key and checks every request and
+// answer against the served OpenAPI document, so the document cannot
+// drift from what the server does.
+type apiCaller struct {
+	t      *testing.T
+	app    *testApp
+	key    string
+	router routers.Router
+}
+
+func (a *testApp) api(t *testing.T, key string) *apiCaller {
+	t.Helper()
+	registerProblemJSON.Do(func() { openapi3filter.RegisterBodyDecoder("application/problem+json", openapi3filter.JSONBodyDecoder) })
+	res, err := http.Get(a.srv.URL + "/api/v1/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
+	if err != nil {
+		t.Fatalf("the OpenAPI document does not load: %v", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("the OpenAPI document is invalid: %v", err)
+	}
+	doc.Servers = openapi3.Servers{{URL: a.srv.URL + "/api/v1"}}
+	r, err := legacy.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &apiCaller{t: t, app: a, key: key, router: r}
+}
+
+type apiAnswer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r apiAnswer) json(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("answer %d is not JSON: %v\n%s", r.status, err, r.body)
+	}
+}
+
+// problem decodes a problem answer and returns its field messages.
+func (r apiAnswer) problem(t *testing.T) map[string]string {
+	t.Helper()
+	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("content type %q, want application/problem+json: %s", ct, r.body)
+	}
+	var p struct {
+		Status int `json:"status"`
+		Errors []struct{ Field, Message string }
+	}
+	r.json(t, &p)
+	if p.Status != r.status {
+		t.Fatalf("problem status %d, answer %d", p.Status, r.status)
+	}
+	out := map[string]string{}
+	for _, e := range p.Errors {
+		out[e.Field] = e.Message
+	}
+	return out
+}
+
+func (c *apiCaller) do(method, path string, body any, header ...string) apiAnswer {
+	c.t.Helper()
+	var raw []byte
+	if body != nil {
+		raw, _ = json.Marshal(body)
+	}
+	req, _ := http.NewRequest(method, c.app.srv.URL+"/api/v1"+path, bytes.NewReader(raw))
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.key != "" {
+		req.Header.Set("Authorization", "Bearer "+c.key)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	route, params, err := c.router.FindRoute(req)
+	if err != nil {
+		c.t.Fatalf("%s %s is not in the OpenAPI document: %v", method, path, err)
+	}
+	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+	if body != nil {
+		req.Body = io.NopCloser(bytes.NewReader(raw))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(raw)), nil }
+	}
+	// Requests the tests send invalid on purpose are not checked.
+	if method == http.MethodGet || !strings.Contains(string(raw), "unknown_field") {
+		if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil && !strings.Contains(string(raw), `"invalid"`) {
+			c.t.Logf("request does not match the document (sent anyway): %v", err)
+		}
+		req.Body = io.NopCloser(bytes.NewReader(raw))
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	got, _ := io.ReadAll(res.Body)
+	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: res.StatusCode, Header: res.Header,
+		Options: &openapi3filter.Options{IncludeResponseStatus: true}}
+	out.SetBodyBytes(got)
+	if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+		c.t.Errorf("%s %s answered %d, which the OpenAPI document does not allow: %v\n%s", method, path, res.StatusCode, err, got)
+	}
+	return apiAnswer{status: res.StatusCode, header: res.Header, body: got}
+}
+
+// mustKey creates an API key on the page as b and returns it.
+func (b *browser) mustKey(name, role string) string {
+	b.t.Helper()
+	r := b.post("/settings/api-keys", url.Values{"name": {name}, "role": {role}})
+	if r.status != http.StatusSeeOther {
+		b.t.Fatalf("create key: %d %q", r.status, r.text("main"))
+	}
+	key := b.get("/settings/api-keys").doc.Find("#api-key").AttrOr("value", "")
+	if !strings.HasPrefix(key, "wbk_") {
+		b.t.Fatalf("key %q", key)
+	}
+	return key
+}
+
+type apiClientJSON struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Stage string `json:"stage"`
+}
+
+func validClient(name, project, bm string) map[string]any {
+	return map[string]any{"name": name, "project_id": project, "business_manager_id": bm, "waba_name": name + " Ltda",
+		"sender_display_name": name, "business_category": "FOOD_AND_GROCERY"}
+}
+
+func TestAPIKeysRolesAndTenants(t *testing.T) {
+	app := mustApp(t)
+	owner := app.browser()
+	owner.mustSignup("Acme", "olga@acme.test")
+	viewer := app.api(t, owner.mustKey("Dashboard", "viewer"))
+	agentKey := owner.mustKey("CRM sync", "agent")
+	agent := app.api(t, agentKey)
+	if page := owner.get("/settings/api-keys"); page.doc.Find("#api-key").Length() != 0 {
+		t.Fatal("the key is shown again")
+	}
+
+	if r := app.api(t, "").do(http.MethodGet, "/clients", nil); r.status != http.StatusUnauthorized || r.header.Get("WWW-Authenticate") == "" {
+		t.Fatalf("no key: %d", r.status)
+	}
+	app.api(t, "").do(http.MethodGet, "/clients", nil).problem(t)
+	if r := app.api(t, "wbk_not-a-key").do(http.MethodGet, "/clients", nil); r.status != http.StatusUnauthorized {
+		t.Fatalf("bad key: %d", r.status)
+	}
+	if r := viewer.do(http.MethodPost, "/clients", validClient("Padaria", "1c8f5a2e-8d7b-4f0e-9a3b-2d6c5e4f7a81", "123456789012345")); r.status != http.StatusForbidden {
+		t.Fatalf("a viewer key wrote: %d %s", r.status, r.body)
+	}
+	r := agent.do(http.MethodPost, "/clients", validClient("Padaria", "1c8f5a2e-8d7b-4f0e-9a3b-2d6c5e4f7a81", "123456789012345"))
+	if r.status != http.StatusCreated || !strings.HasSuffix(r.header.Get("Location"), "/api/v1/clients/1") {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	var cl apiClientJSON
+	r.json(t, &cl)
+	if got := viewer.do(http.MethodGet, "/clients/"+itoa(cl.ID), nil); got.status != http.StatusOK {
+		t.Fatalf("viewer read: %d", got.status)
+	}
+
+	// Another organisation's key sees nothing of Acme's.
+	other := app.browser()
+	other.mustSignup("Bravo", "bo@bravo.test")
+	bravo := app.api(t, other.mustKey("Bravo CRM", "admin"))
+	for _, call := range [][2]string{{http.MethodGet, ""}, {http.MethodPatch, ""}, {http.MethodDelete, ""}, {http.MethodPost, "/submit"}} {
+		var body any
+		if call[0] == http.MethodPatch {
+			body = map[string]any{"name": "Taken over"}
+		}
+		if got := bravo.do(call[0], "/clients/"+itoa(cl.ID)+call[1], body); got.status != http.StatusNotFound {
+			t.Fatalf("%s another organisation's client: %d", call[0], got.status)
+		}
+	}
+	var list struct{ Data []apiClientJSON }
+	bravo.do(http.MethodGet, "/clients", nil).json(t, &list)
+	if len(list.Data) != 0 {
+		t.Fatalf("Bravo lists Acme's clients: %+v", list.Data)
+	}
+
+	// Every call is in the audit log with the key's name; a revoked key
+	// stops at once.
+	audit := owner.get("/audit")
+	if !strings.Contains(audit.text("[data-testid=audit-table]"), "API key CRM sync") {
+		t.Fatalf("audit: %q", audit.text("[data-testid=audit-table]"))
+	}
+	keys := owner.get("/settings/api-keys")
+	revoke := keys.doc.Find("form[action$='/revoke']").Last().AttrOr("action", "") // the oldest: Dashboard
+	expectStatus(t, owner.post(revoke, url.Values{}), http.StatusSeeOther)
+	if got := viewer.do(http.MethodGet, "/clients", nil); got.status != http.StatusUnauthorized {
+		t.Fatalf("revoked key: %d", got.status)
+	}
+	if got := agent.do(http.MethodGet, "/clients", nil); got.status != http.StatusOK {
+		t.Fatalf("the other key stopped too: %d", got.status)
+	}
+}
+
+func TestAPIValidationIdempotencyAndSubmit(t *testing.T) {
+	app := mustApp(t)
+	owner := app.browser()
+	owner.mustSignup("Acme", "olga@acme.test")
+	api := app.api(t, owner.mustKey("CRM sync", "agent"))
+
+	bad := api.do(http.MethodPost, "/clients", map[string]any{"name": "Padaria", "project_id": "not-a-project", "business_manager_id": "12AB", "submit": true})
+	if bad.status != http.StatusUnprocessableEntity {
+		t.Fatalf("invalid: %d %s", bad.status, bad.body)
+	}
+	fields := bad.problem(t)
+	if !strings.Contains(fields["project_id"], "project ID looks like") || !strings.Contains(fields["business_manager_id"], "digits only") || fields["waba_name"] == "" {
+		t.Fatalf("field errors: %v", fields)
+	}
+	if r := api.do(http.MethodPost, "/clients", map[string]any{"name": "X", "unknown_field": 1}); r.status != http.StatusUnprocessableEntity {
+		t.Fatalf("unknown field: %d", r.status)
+	}
+
+	body := validClient("Padaria", "1c8f5a2e-8d7b-4f0e-9a3b-2d6c5e4f7a81", "123456789012345")
+	first := api.do(http.MethodPost, "/clients", body, "Idempotency-Key", "crm-42")
+	again := api.do(http.MethodPost, "/clients", body, "Idempotency-Key", "crm-42")
+	if first.status != http.StatusCreated || again.status != first.status || !bytes.Equal(first.body, again.body) || again.header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("retry: %d/%d\n%s\n%s", first.status, again.status, first.body, again.body)
+	}
+	if r := api.do(http.MethodPost, "/clients", validClient("Other", "2c8f5a2e-8d7b-4f0e-9a3b-2d6c5e4f7a82", "223456789012345"), "Idempotency-Key", "crm-42"); r.status != http.StatusConflict {
+		t.Fatalf("same key, other body: %d", r.status)
+	}
+	var list struct{ Data []apiClientJSON }
+	api.do(http.MethodGet, "/clients", nil).json(t, &list)
+	if len(list.Data) != 1 {
+		t.Fatalf("%d clients after an idempotent retry", len(list.Data))
+	}
+
+	// Submit goes through the engine, as the page does; pages see it.
+	id := itoa(list.Data[0].ID)
+	if r := api.do(http.MethodPatch, "/clients/"+id, map[string]any{"name": "Padaria Estrela"}); r.status != http.StatusOK {
+		t.Fatalf("update: %d %s", r.status, r.body)
+	}
+	sub := api.do(http.MethodPost, "/clients/"+id+"/submit", nil, "Idempotency-Key", "submit-1")
+	if sub.status != http.StatusOK && sub.status != http.StatusAccepted {
+		t.Fatalf("submit: %d %s", sub.status, sub.body)
+	}
+	app.sync()
+	var cl apiClientJSON
+	api.do(http.MethodGet, "/clients/"+id, nil).json(t, &cl)
+	if cl.Stage != string(models.StageMetaApproval) || cl.Name != "Padaria Estrela" {
+		t.Fatalf("after submit: %+v", cl)
+	}
+	if page := owner.get("/clients/" + id); page.text("[data-testid=client-stage]") != "Waiting for Meta approval" {
+		t.Fatalf("the page shows %q", page.text("[data-testid=client-stage]"))
+	}
+	if r := api.do(http.MethodPost, "/clients/"+id+"/submit", nil); r.status != http.StatusConflict {
+		t.Fatalf("second submit: %d", r.status)
+	}
+	if r := api.do(http.MethodDelete, "/clients/"+id, nil); r.status != http.StatusConflict {
+		t.Fatalf("deleting a submitted client: %d", r.status)
+	}
+}
+
+func TestAPIListPagesWithCursorsAndRateLimit(t *testing.T) {
+	app := mustApp(t)
+	owner := app.browser()
+	owner.mustSignup("Acme", "olga@acme.test")
+	api := app.api(t, owner.mustKey("CRM sync", "agent"))
+	names := []string{"delta", "Alfa", "charlie", "Bravo", "echo"}
+	for _, n := range names {
+		if r := api.do(http.MethodPost, "/clients", map[string]any{"name": n}); r.status != http.StatusCreated {
+			t.Fatalf("create %s: %d %s", n, r.status, r.body)
+		}
+	}
+	for _, sort := range []string{"change", "name", "waiting", "stage"} {
+		var got []string
+		cursor := ""
+		for pages := 0; ; pages++ {
+			var page struct {
+				Data       []apiClientJSON
+				NextCursor string `json:"next_cursor"`
+			}
+			api.do(http.MethodGet, "/clients?limit=2&sort="+sort+"&cursor="+cursor, nil).json(t, &page)
+			for _, c := range page.Data {
+				got = append(got, c.Name)
+			}
+			if page.NextCursor == "" || pages > 5 {
+				break
+			}
+			cursor = page.NextCursor
+		}
+		if len(got) != 5 {
+			t.Fatalf("sort %s: pages gave %v", sort, got)
+		}
+		if sort == "name" && strings.Join(got, ",") != "Alfa,Bravo,charlie,delta,echo" {
+			t.Fatalf("by name: %v", got)
+		}
+	}
+	if r := api.do(http.MethodGet, "/clients?sort=name&cursor=garbage", nil); r.status != http.StatusUnprocessableEntity || r.problem(t)["cursor"] == "" {
+		t.Fatalf("bad cursor: %d", r.status)
+	}
+
+	limited := 0
+	for range 130 {
+		r := api.do(http.MethodGet, "/clients?limit=1", nil)
+		if r.status == http.StatusTooManyRequests {
+			limited++
+			if r.header.Get("Retry-After") == "" {
+				t.Fatal("429 without Retry-After")
+			}
+		}
+	}
+	if limited == 0 {
+		t.Fatal("130 calls at once were never limited")
+	}
+}
