@@ -341,3 +341,105 @@ func TestAPIListPagesWithCursorsAndRateLimit(t *testing.T) {
 		t.Fatal("130 calls at once were never limited")
 	}
 }
+
+// TestAPIFollowsAClientToActive drives the whole journey through the API
+// alone, on the sandbox: client, Meta approval (the client's part), sender,
+// code, Active; plus links, the timeline and comments.
+func TestAPIFollowsAClientToActive(t *testing.T) {
+	app := mustApp(t)
+	owner := app.browser()
+	owner.mustSignup("Acme", "olga@acme.test")
+	api := app.api(t, owner.mustKey("CRM sync", "agent"))
+	r := api.do(http.MethodPost, "/clients", map[string]any{"name": "Padaria", "project_id": projectA, "business_manager_id": "123456789",
+		"waba_name": "Padaria Ltda", "sender_display_name": "Padaria", "business_category": "FOOD_AND_GROCERY", "submit": true})
+	if r.status != http.StatusCreated && r.status != http.StatusAccepted {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	var cl apiClientJSON
+	r.json(t, &cl)
+	id := "/clients/" + itoa(cl.ID)
+	if got := api.do(http.MethodPost, id+"/senders", map[string]any{"country_code": "55", "phone_number": "11987654321"}); got.status != http.StatusConflict {
+		t.Fatalf("a sender before onboarding: %d", got.status)
+	}
+	app.sync()
+	app.sb.Approve(projectA) // the business client approves at Meta
+	app.sync()
+
+	var link struct {
+		ID  int64  `json:"id"`
+		URL string `json:"url"`
+	}
+	api.do(http.MethodPost, id+"/links", map[string]any{"days": 7}).json(t, &link)
+	if !strings.Contains(link.URL, "/c/") {
+		t.Fatalf("link: %+v", link)
+	}
+	if got := api.do(http.MethodPost, id+"/links", map[string]any{"days": 5}); got.status != http.StatusUnprocessableEntity || got.problem(t)["days"] == "" {
+		t.Fatalf("5 days: %d", got.status)
+	}
+
+	var snd struct {
+		ID       int64  `json:"id"`
+		Stage    string `json:"stage"`
+		Verified bool   `json:"verified"`
+	}
+	bad := api.do(http.MethodPost, id+"/senders", map[string]any{"country_code": "55", "phone_number": "12ab", "submit": true})
+	if bad.status != http.StatusUnprocessableEntity || bad.problem(t)["phone_number"] == "" {
+		t.Fatalf("bad number: %d %s", bad.status, bad.body)
+	}
+	r = api.do(http.MethodPost, id+"/senders", map[string]any{"country_code": "55", "phone_number": "11987654321", "submit": true}, "Idempotency-Key", "snd-1")
+	if r.status != http.StatusCreated && r.status != http.StatusAccepted {
+		t.Fatalf("sender: %d %s", r.status, r.body)
+	}
+	r.json(t, &snd)
+	sid := id + "/senders/" + itoa(snd.ID)
+	app.sync()
+	if got := api.do(http.MethodPost, sid+"/otp", map[string]any{"method": "PIGEON"}); got.status != http.StatusUnprocessableEntity || got.problem(t)["method"] == "" {
+		t.Fatalf("bad method: %d %s", got.status, got.body)
+	}
+	if got := api.do(http.MethodPost, sid+"/otp", map[string]any{"method": "SMS"}); got.status != http.StatusOK {
+		t.Fatalf("otp: %d %s", got.status, got.body)
+	}
+	if got := api.do(http.MethodPost, sid+"/verify", map[string]any{"code": "000000"}); got.status != http.StatusUnprocessableEntity || !strings.Contains(got.problem(t)["code"], "not right") {
+		t.Fatalf("wrong code: %d %s", got.status, got.body)
+	}
+	api.do(http.MethodPost, sid+"/verify", map[string]any{"code": "123456"}).json(t, &snd)
+	if !snd.Verified {
+		t.Fatalf("after the right code: %+v", snd)
+	}
+	app.sync()
+	api.do(http.MethodGet, id, nil).json(t, &cl)
+	if cl.Stage != string(models.StageActive) {
+		t.Fatalf("stage %q", cl.Stage)
+	}
+
+	if got := api.do(http.MethodPost, id+"/comments", map[string]any{"comment": "Thanks!", "sender_id": snd.ID}); got.status != http.StatusCreated && got.status != http.StatusAccepted {
+		t.Fatalf("comment: %d %s", got.status, got.body)
+	}
+	if got := api.do(http.MethodPost, id+"/comments", map[string]any{"comment": ""}); got.status != http.StatusUnprocessableEntity {
+		t.Fatalf("empty comment: %d", got.status)
+	}
+	var events struct {
+		Data []struct{ Title string }
+	}
+	api.do(http.MethodGet, id+"/events", nil).json(t, &events)
+	var titles []string
+	for _, e := range events.Data {
+		titles = append(titles, e.Title)
+	}
+	for _, want := range []string{"Client created", "Sender active", "Phone number verified with the code", "Client link created"} {
+		if !strings.Contains(strings.Join(titles, "|"), want) {
+			t.Errorf("timeline lacks %q: %v", want, titles)
+		}
+	}
+	var links struct{ Data []struct{ Active bool } }
+	api.do(http.MethodPost, id+"/links/"+itoa(link.ID)+"/revoke", nil)
+	api.do(http.MethodGet, id+"/links", nil).json(t, &links)
+	if len(links.Data) != 1 || links.Data[0].Active {
+		t.Fatalf("links after revoke: %+v", links.Data)
+	}
+	var senders struct{ Data []struct{ Stage string } }
+	api.do(http.MethodGet, id+"/senders", nil).json(t, &senders)
+	if len(senders.Data) != 1 || senders.Data[0].Stage != "active" {
+		t.Fatalf("senders: %+v", senders.Data)
+	}
+}

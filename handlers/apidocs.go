@@ -34,6 +34,11 @@ type apiDoc struct {
 		Responses map[string]struct {
 			Description string `json:"description"`
 		} `json:"responses"`
+		Parameters map[string]struct {
+			Name        string `json:"name"`
+			In          string `json:"in"`
+			Description string `json:"description"`
+		} `json:"parameters"`
 	} `json:"components"`
 }
 
@@ -73,10 +78,8 @@ func (h *Handler) showAPIDocs(c echo.Context) error {
 			o := views.APIOp{Method: strings.ToUpper(method), Path: path, Summary: op.Summary, Description: op.Description, Body: op.RequestBody != nil}
 			for _, p := range op.Parameters {
 				if p.Ref != "" {
-					p.Name, p.In = strings.TrimPrefix(p.Ref, "#/components/parameters/"), "header"
-					if p.Name == "IdempotencyKey" {
-						p.Name, p.Description = "Idempotency-Key", "Retries with the same key get the first answer."
-					}
+					ref := doc.Components.Parameters[strings.TrimPrefix(p.Ref, "#/components/parameters/")]
+					p.Name, p.In, p.Description = ref.Name, ref.In, ref.Description
 				}
 				o.Params = append(o.Params, views.KV{Label: p.Name + " (" + p.In + ")", Value: p.Description})
 			}

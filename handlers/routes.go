@@ -154,6 +154,18 @@ func (h *Handler) routes() []route {
 		{http.MethodPatch, apiPrefix + "/clients/:id", h.apiUpdateClient, apiWrite, "client.edited"},
 		{http.MethodPost, apiPrefix + "/clients/:id/submit", h.apiSubmitClient, apiWrite, "client.submitted"},
 		{http.MethodDelete, apiPrefix + "/clients/:id", h.apiDeleteClient, apiWrite, "client.deleted"},
+		{http.MethodGet, apiPrefix + "/clients/:id/senders", h.apiListSenders, apiRead, ""},
+		{http.MethodPost, apiPrefix + "/clients/:id/senders", h.apiCreateSender, apiWrite, "sender.created"},
+		{http.MethodPatch, apiPrefix + "/clients/:id/senders/:sid", h.apiUpdateSender, apiWrite, "sender.edited"},
+		{http.MethodDelete, apiPrefix + "/clients/:id/senders/:sid", h.apiDeleteSender, apiWrite, "sender.deleted"},
+		{http.MethodPost, apiPrefix + "/clients/:id/senders/:sid/submit", h.apiSubmitSender, apiWrite, "sender.submitted"},
+		{http.MethodPost, apiPrefix + "/clients/:id/senders/:sid/otp", h.apiRequestOTP, apiWrite, "otp.requested"},
+		{http.MethodPost, apiPrefix + "/clients/:id/senders/:sid/verify", h.apiVerifyOTP, apiWrite, "otp.entered"},
+		{http.MethodGet, apiPrefix + "/clients/:id/events", h.apiListEvents, apiRead, ""},
+		{http.MethodPost, apiPrefix + "/clients/:id/comments", h.apiCreateComment, apiWrite, "client.commented"},
+		{http.MethodGet, apiPrefix + "/clients/:id/links", h.apiListLinks, apiRead, ""},
+		{http.MethodPost, apiPrefix + "/clients/:id/links", h.apiCreateLink, apiWrite, "link.created"},
+		{http.MethodPost, apiPrefix + "/clients/:id/links/:lid/revoke", h.apiRevokeLink, apiWrite, "link.revoked"},
 	}
 }
 
