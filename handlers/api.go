@@ -26,12 +26,10 @@ const apiPrefix = "/api/v1"
 
 const keyAPIKey = "wabadesk.apikey" // echo context key for models.APIKey
 
-// The per-key rate: 20 requests a second, bursts of 100. Counted per
-// instance, in memory: a limit for a runaway script, not a quota.
-const (
-	apiRate  = 20
-	apiBurst = 100
-)
+// The default per-key rate: 20 requests a second, bursts of 100 (5 s
+// worth). Counted per instance, in memory: a limit for a runaway script,
+// not a quota.
+const defaultAPIRate = 20
 
 // fieldProblem is one invalid field of a problem answer.
 type fieldProblem struct {
@@ -107,8 +105,9 @@ var apiErrors = []struct {
 
 // apiLimiters holds each key's rate limiter.
 type apiLimiters struct {
-	mu sync.Mutex
-	m  map[int64]*rate.Limiter
+	mu   sync.Mutex
+	m    map[int64]*rate.Limiter
+	rate int
 }
 
 func (l *apiLimiters) get(id int64) *rate.Limiter {
@@ -119,7 +118,7 @@ func (l *apiLimiters) get(id int64) *rate.Limiter {
 	}
 	lim, ok := l.m[id]
 	if !ok {
-		lim = rate.NewLimiter(apiRate, apiBurst)
+		lim = rate.NewLimiter(rate.Limit(l.rate), 5*l.rate)
 		l.m[id] = lim
 	}
 	return lim
@@ -143,7 +142,7 @@ func (h *Handler) apiAuth(next echo.HandlerFunc) echo.HandlerFunc {
 		if r := h.apiLimit.get(k.ID).Reserve(); r.Delay() > 0 {
 			r.Cancel()
 			c.Response().Header().Set("Retry-After", strconv.Itoa(int(max(time.Second, r.Delay()).Seconds()+0.999)))
-			return problemJSON(c, http.StatusTooManyRequests, "Too many requests", "This key sends more than "+strconv.Itoa(apiRate)+" requests a second. Wait as Retry-After says.", nil)
+			return problemJSON(c, http.StatusTooManyRequests, "Too many requests", "This key sends more than "+strconv.Itoa(h.apiLimit.rate)+" requests a second. Wait as Retry-After says.", nil)
 		}
 		org, err := h.store.OrganisationByID(ctx, k.OrganisationID)
 		if err != nil {

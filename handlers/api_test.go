@@ -443,3 +443,32 @@ func TestAPIFollowsAClientToActive(t *testing.T) {
 		t.Fatalf("senders: %+v", senders.Data)
 	}
 }
+
+func TestClientListExportsCSVWithItsFilter(t *testing.T) {
+	app := mustApp(t)
+	owner := app.browser()
+	owner.mustSignup("Acme", "olga@acme.test")
+	owner.mustCreateClient(clientValues("1c8f5a2e-8d7b-4f0e-9a3b-2d6c5e4f7a81", "123456789012345"), "draft")
+	v := clientValues("2c8f5a2e-8d7b-4f0e-9a3b-2d6c5e4f7a82", "223456789012345")
+	v.Set("name", "=HYPERLINK(\"evil\")")
+	owner.mustCreateClient(v, "draft")
+	list := owner.get("/clients?q=hyperlink")
+	href := list.doc.Find("[data-testid=export-clients]").AttrOr("href", "")
+	if href != "/clients.csv?q=hyperlink" {
+		t.Fatalf("export link %q", href)
+	}
+	req, _ := http.NewRequest(http.MethodGet, app.srv.URL+href, nil)
+	res, err := owner.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	lines := strings.Split(strings.TrimSpace(string(body)), "\n")
+	if res.Header.Get("Content-Type") != "text/csv; charset=utf-8" || len(lines) != 2 || !strings.HasPrefix(lines[0], "id,name,business_manager_id") {
+		t.Fatalf("csv (%s):\n%s", res.Header.Get("Content-Type"), body)
+	}
+	if !strings.Contains(lines[1], `'=HYPERLINK`) || !strings.Contains(lines[1], "Draft") {
+		t.Fatalf("row not made safe for spreadsheets: %s", lines[1])
+	}
+}

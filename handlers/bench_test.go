@@ -89,3 +89,28 @@ func BenchmarkClientPage(b *testing.B) {
 		br.getRaw(path)
 	}
 }
+
+// BenchmarkAPIClientList is the API's first page of 50 clients at 10,000,
+// beside the HTML list after a change (BenchmarkClientList10k/changed):
+// the API has no cache, so this is every call's cost.
+func BenchmarkAPIClientList(b *testing.B) {
+	app := mustApp(b, func(s *appSetup) { s.cfg.APIRate = 1 << 20 })
+	br := app.browser()
+	br.mustSignup("Acme", "ana@acme.test")
+	seedClients(b, app, 10000)
+	key := br.mustKey("Bench", "viewer")
+	for _, path := range []string{"/clients", "/clients?q=07700001234", "/clients?attention=true&sort=waiting"} {
+		b.Run(path, func(b *testing.B) {
+			req, _ := http.NewRequest(http.MethodGet, app.srv.URL+"/api/v1"+path, nil)
+			req.Header.Set("Authorization", "Bearer "+key)
+			for b.Loop() {
+				res, err := http.DefaultClient.Do(req)
+				if err != nil || res.StatusCode != http.StatusOK {
+					b.Fatalf("%v %v", res, err)
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+			}
+		})
+	}
+}

@@ -51,7 +51,16 @@ func (h *Handler) listClients(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	head := views.ClientsHead{CanCreate: canCreate, Sandbox: conn.Sandbox}
+	export := url.Values{}
+	for _, k := range []string{"q", "stage", "attention", "sort"} {
+		if v := c.QueryParam(k); v != "" {
+			export.Set(k, v)
+		}
+	}
+	head := views.ClientsHead{CanCreate: canCreate, Sandbox: conn.Sandbox, ExportURL: "/clients.csv"}
+	if len(export) > 0 {
+		head.ExportURL += "?" + export.Encode()
+	}
 	return render(c, http.StatusOK, views.ClientsPage(h.livePage(c, "Clients", "clients", "/events", c.Request().URL.RequestURI()), head, templ.Raw(list)))
 }
 

@@ -72,6 +72,7 @@ func (h *Handler) routes() []route {
 
 		{http.MethodGet, "/events", h.streamChanges, loggedIn, ""},
 		{http.MethodGet, "/clients", h.listClients, loggedIn, ""},
+		{http.MethodGet, "/clients.csv", h.exportClients, loggedIn, ""},
 		{http.MethodGet, "/clients/new", h.newClient, agent, ""},
 		{http.MethodPost, "/clients", h.createClient, agent, "client.created"},
 		{http.MethodGet, "/clients/:id", h.showClient, loggedIn, ""},

@@ -7,6 +7,7 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -48,6 +49,9 @@ type Config struct {
 	// Mail sends e-mail (or keeps it in the outbox); handlers queue
 	// messages through the store and kick it.
 	Mail *mail.Service
+	// APIRate is each API key's requests per second (bursts of 5×); 0 is
+	// the default of 20.
+	APIRate int
 }
 
 // Handler holds the dependencies every handler method uses.
@@ -85,6 +89,7 @@ func New(store *models.Store, onboard *onboarding.Service, cfg Config) http.Hand
 		regions:       newTenantCache[string](store, cacheTTL, 8<<20), portals: newTenantCache[portalData](store, cacheTTL, 4<<20),
 		users: newTenantCache[models.User](store, cacheTTL, 1<<20), conns: newTenantCache[onboarding.Connection](store, cacheTTL, 1<<20)}
 
+	h.apiLimit.rate = cmp.Or(cfg.APIRate, defaultAPIRate)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = h.handleError

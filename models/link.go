@@ -110,3 +110,30 @@ func (s *Store) OpenLink(ctx context.Context, token string) (Link, error) {
 	}
 	return l, nil
 }
+
+// LinkSummary is what a list says about a client's links.
+type LinkSummary struct {
+	Active int   // links that still work
+	Opens  int64 // visits over all links
+}
+
+// LinkSummaries returns the links of each of clientIDs, summed.
+func (s *Store) LinkSummaries(ctx context.Context, tenantID int64, clientIDs []int64) (map[int64]LinkSummary, error) {
+	out := map[int64]LinkSummary{}
+	if len(clientIDs) == 0 {
+		return out, nil
+	}
+	var links []Link
+	err := s.db.WithContext(ctx).Where("organisation_id = ? AND client_id IN ?", tenantID, clientIDs).Find(&links).Error
+	s.addPendingOpens(links)
+	now := s.now()
+	for _, l := range links {
+		sum := out[l.ClientID]
+		if l.Active(now) {
+			sum.Active++
+		}
+		sum.Opens += int64(l.Opens)
+		out[l.ClientID] = sum
+	}
+	return out, wrap(err, "link summaries")
+}

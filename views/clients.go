@@ -22,6 +22,7 @@ type ClientsView struct {
 type ClientsHead struct {
 	CanCreate bool
 	Sandbox   bool
+	ExportURL string // the list as CSV, with the page's search and filter
 }
 
 // StageCount is one clickable count above the table.
