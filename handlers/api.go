@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -235,15 +236,24 @@ func (h *Handler) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		rec := &recorder{ResponseWriter: c.Response().Writer}
 		c.Response().Writer = rec
-		err = next(c)
-		if err != nil {
+		// Recorded even when the caller hung up (the moment it will retry)
+		// or the handler panicked: a key must not stay "in progress".
+		finish := func(status int) {
+			if ferr := h.store.FinishIdempotencyKey(context.WithoutCancel(ctx), k.OrganisationID, k.ID, key, status,
+				c.Response().Header().Get(echo.HeaderLocation), rec.body.Bytes()); ferr != nil {
+				h.log.Error("storing an idempotent answer failed", "request_id", requestID(c), "error", ferr.Error())
+			}
+		}
+		defer func() {
+			if p := recover(); p != nil {
+				finish(http.StatusInternalServerError)
+				panic(p)
+			}
+		}()
+		if err := next(c); err != nil {
 			h.apiError(c, err) // answer now, so the answer can be kept
 		}
-		status := c.Response().Status
-		if ferr := h.store.FinishIdempotencyKey(ctx, k.OrganisationID, k.ID, key, status,
-			c.Response().Header().Get(echo.HeaderLocation), rec.body.Bytes()); ferr != nil {
-			h.log.Error("storing an idempotent answer failed", "request_id", requestID(c), "error", ferr.Error())
-		}
+		finish(c.Response().Status)
 		return nil
 	}
 }

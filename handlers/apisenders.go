@@ -39,7 +39,7 @@ type apiSender struct {
 }
 
 func apiSenderOf(s models.Sender) apiSender {
-	return apiSender{ID: s.ID, Stage: string(s.Stage), StageLabel: s.Stage.Label(), StageSince: s.StageSince, Verified: verified(s),
+	return apiSender{ID: s.ID, Stage: string(s.Stage), StageLabel: s.Stage.Label(), StageSince: s.StageSince, Verified: s.Verified(),
 		Provider: s.Provider, CountryCode: s.CountryCode, PhoneNumber: s.PhoneNumber, DisplayName: s.DisplayName, Vertical: s.Vertical,
 		Description: s.Description, Email: s.Email, Address: s.Address, WebsiteOne: s.WebsiteOne, WebsiteTwo: s.WebsiteTwo,
 		About: s.About, PhotoURL: s.PhotoURL, Region: s.Region, MetaLocalStorage: s.MetaLocalStorage, ErrorCode: s.ErrorCode, Reason: s.Reason}
@@ -281,8 +281,10 @@ func (h *Handler) apiCreateComment(c echo.Context) error {
 	}
 	ctx, u := c.Request().Context(), currentUser(c)
 	if in.SenderID != 0 {
-		if _, err := h.store.SenderByID(ctx, cl.OrganisationID, cl.ID, in.SenderID); err != nil {
+		if _, err := h.store.SenderByID(ctx, cl.OrganisationID, cl.ID, in.SenderID); errors.Is(err, models.ErrNotFound) {
 			return models.ValidationError{"sender_id": "No such sender of this client."}
+		} else if err != nil {
+			return err
 		}
 	}
 	err = h.onboard.Comment(ctx, u.OrganisationID, cl.ID, in.SenderID, in.Comment, u.Name)

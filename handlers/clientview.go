@@ -154,7 +154,7 @@ func senderRow(cl models.Client, s models.Sender, canAct bool, otp views.Form) v
 	row := views.SenderRow{ID: s.ID, URL: clientURL(cl.ID) + "/senders/" + itoa(s.ID), Phone: s.Phone(), DisplayName: s.DisplayName,
 		Provider:   map[string]string{models.ProviderCustomer: "Client's own number", models.ProviderSinch: "Number from Sinch"}[s.Provider],
 		StageLabel: s.Stage.Label(), StageBadge: senderBadge(s.Stage), Reason: s.Reason, Queued: s.Stage == models.SenderQueued,
-		Verification: s.Stage == models.SenderVerification && !verified(s), Verified: s.Stage == models.SenderVerification && verified(s), Deleted: s.Stage == models.SenderDeleted, OTPForm: otp,
+		Verification: s.Stage == models.SenderVerification && !s.Verified(), Verified: s.Stage == models.SenderVerification && s.Verified(), Deleted: s.Stage == models.SenderDeleted, OTPForm: otp,
 		CanEdit:    canAct && s.Stage.Editable(),
 		CanSubmit:  canAct && (s.Stage == models.SenderDraft || s.Stage == models.SenderQueued || s.Stage == models.SenderRejected || s.Stage == models.SenderError),
 		CanDiscard: canAct && s.SinchID != "" && (s.Stage == models.SenderRejected || s.Stage == models.SenderError),
@@ -269,10 +269,4 @@ func rejectedBy(reason string) string {
 		return "Meta could not create this account"
 	}
 	return "Sinch rejected this account"
-}
-
-// verified reports whether Sinch took a code after the latest request:
-// the number waits for Sinch to activate it, not for a code.
-func verified(s models.Sender) bool {
-	return s.VerifiedAt != nil && (s.OTPRequestedAt == nil || !s.VerifiedAt.Before(*s.OTPRequestedAt))
 }

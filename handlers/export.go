@@ -34,7 +34,7 @@ func (h *Handler) exportClients(c echo.Context) error {
 	for {
 		clients, next, err := h.store.ClientsAfter(ctx, u.OrganisationID, f, after, 500)
 		if err != nil {
-			return err // the error handler cannot answer any more; the log has it
+			return err // answered already: the request log records it, and the download ends short
 		}
 		ids := make([]int64, len(clients))
 		for i, cl := range clients {

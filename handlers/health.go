@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"strings"
 	"context"
 	"log/slog"
 	"net/http"
@@ -34,9 +35,17 @@ func (h *Handler) requestLogger() echo.MiddlewareFunc {
 		HandleError: true, LogStatus: true, LogURIPath: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogRemoteIP: true,
 		Skipper: func(c echo.Context) bool { return c.Path() == "/healthz" || c.Path() == "/readyz" },
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			path := v.URIPath
+			if strings.Contains(c.Path(), ":token") { // link, invite, reset and unsubscribe tokens are secrets
+				path = c.Path()
+			}
+			if v.Error != nil && c.Response().Committed && v.Status < 500 { // failed after the answer began (a long CSV)
+				h.log.Error("request failed after the answer began", slog.String("request_id", v.RequestID), slog.String("path", path),
+					slog.String("error", v.Error.Error()))
+			}
 			h.log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
 				slog.String("request_id", v.RequestID), slog.String("method", v.Method),
-				slog.String("path", v.URIPath), slog.Int("status", v.Status),
+				slog.String("path", path), slog.Int("status", v.Status),
 				slog.Duration("latency", v.Latency), slog.String("ip", v.RemoteIP))
 			return nil
 		},

@@ -225,6 +225,18 @@ func TestPasswordResetMailsAreForOwnersOnly(t *testing.T) {
 	if r := owner.get(path); !strings.Contains(r.text("main"), "/password/reset/") {
 		t.Fatal("the owner does not see the link")
 	}
+
+	// An invite to become an owner would make its reader one.
+	owner.mustInvite("second@acme.test", models.RoleOwner)
+	app.mail.RunOnce(t.Context())
+	invites, _ := app.store.Mails(t.Context(), app.tenantOf("olga@acme.test"), []string{models.MailInvite}, 10)
+	path = "/outbox/" + itoa(invites[0].ID)
+	if r := admin.get(path); !strings.Contains(r.text("[data-testid=mail-hidden]"), "Owner") || strings.Contains(r.text("main"), "/invites/") {
+		t.Fatalf("an admin reads an owner invite: %q", r.text("main"))
+	}
+	if r := owner.get(path); !strings.Contains(r.text("main"), "/invites/") {
+		t.Fatal("the owner does not see the invite link")
+	}
 }
 
 func TestSettingsShowMailModeAndSendATest(t *testing.T) {

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -63,6 +64,19 @@ func (h *Handler) outboxMail(c echo.Context) (models.Message, models.MailBody, s
 	}
 	if m.Kind == models.MailPasswordReset && u.Role != models.RoleOwner && (m.UserID == nil || *m.UserID != u.ID) {
 		return m, models.MailBody{}, "A password link is shown only to owners.", nil
+	}
+	// An invite's link makes its reader a member with the invite's role:
+	// only members of that role or above may read it.
+	if m.Kind == models.MailInvite && m.InviteID != nil {
+		role, err := h.store.InviteRole(c.Request().Context(), u.OrganisationID, *m.InviteID)
+		switch {
+		case errors.Is(err, models.ErrNotFound):
+			return m, models.MailBody{}, "The invite was revoked; its link no longer works.", nil
+		case err != nil:
+			return m, models.MailBody{}, "", err
+		case !u.Role.AtLeast(role):
+			return m, models.MailBody{}, "This invite is shown only to members with its role (" + role.Label() + ") or above.", nil
+		}
 	}
 	body, err := h.store.MailBody(m)
 	return m, body, "", err

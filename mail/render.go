@@ -74,11 +74,11 @@ func (s *Service) render(ctx context.Context, m models.Message) (rendered, error
 	case models.MailPasswordReset:
 		err = s.resetMail(ctx, &v, d)
 	case models.MailClientLink:
-		err = s.linkMail(ctx, &r, &v, d, org, client)
+		err = s.linkMail(ctx, &r, &v, m, d, client)
 	case models.MailReminder:
 		err = s.reminderMail(ctx, &r, &v, m, d, org, client)
 	case models.MailNotification:
-		err = s.notificationMail(&v, d, client)
+		err = s.notificationMail(ctx, &v, m, d, client)
 	case models.MailDigest:
 		err = s.digestMail(ctx, &v, m, d)
 	default:
@@ -140,13 +140,16 @@ func (s *Service) resetMail(ctx context.Context, v *views.MailView, d models.Mai
 	return nil
 }
 
-func (s *Service) linkMail(ctx context.Context, r *rendered, v *views.MailView, d models.MailData, org models.Organisation, c models.Client) error {
+func (s *Service) linkMail(ctx context.Context, r *rendered, v *views.MailView, m models.Message, d models.MailData, c models.Client) error {
 	l, err := s.Store.OpenLink(ctx, d.Token)
 	if errors.Is(err, models.ErrLinkGone) || errors.Is(err, models.ErrNotFound) {
 		return cancelled("the link was revoked or expired")
 	}
 	if err != nil {
 		return err
+	}
+	if c.ContactEmail != m.To {
+		return cancelled("the contact's address changed before the link was sent")
 	}
 	lang := views.ParseLang(d.Lang)
 	v.Lang = lang
@@ -184,6 +187,15 @@ func (s *Service) reminderMail(ctx context.Context, r *rendered, v *views.MailVi
 	case c.ContactEmail != m.To:
 		return cancelled("the contact's address changed")
 	}
+	if d.Stage == models.StageVerification {
+		verified, err := s.Store.SenderVerified(ctx, m.OrganisationID, c.ID)
+		if err != nil {
+			return err
+		}
+		if verified {
+			return cancelled("the code was accepted; Sinch is activating the number")
+		}
+	}
 	token, err := s.Store.MailLink(ctx, m.OrganisationID, c.ID)
 	if err != nil {
 		return err
@@ -219,7 +231,14 @@ func (s *Service) reminderMail(ctx context.Context, r *rendered, v *views.MailVi
 
 // notificationMail tells a member about one client, unless the news is
 // already stale (attention that went away).
-func (s *Service) notificationMail(v *views.MailView, d models.MailData, c models.Client) error {
+func (s *Service) notificationMail(ctx context.Context, v *views.MailView, m models.Message, d models.MailData, c models.Client) error {
+	u, err := s.Store.UserByID(ctx, *m.UserID)
+	if errors.Is(err, models.ErrNotFound) || err == nil && (u.OrganisationID != m.OrganisationID || !models.Wants(u.NotifyNow, d.Event)) {
+		return cancelled("the member was removed or no longer wants this")
+	}
+	if err != nil {
+		return err
+	}
 	page := s.BaseURL + "/clients/" + strconv.FormatInt(c.ID, 10)
 	switch d.Event {
 	case models.NotifyAttention:

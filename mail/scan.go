@@ -66,8 +66,11 @@ func (s *Service) scanReminders(ctx context.Context) error {
 // wants it at once.
 func (s *Service) scanNotifications(ctx context.Context) error {
 	to := s.now()
-	from := s.scannedTo
-	if from.IsZero() {
+	// Two minutes of overlap: a change committed just after the last scan
+	// may carry an earlier stage_since (its transaction's clock), and
+	// instances' clocks differ a little. Keys make the overlap harmless.
+	from := s.scannedTo.Add(-2 * time.Minute)
+	if s.scannedTo.IsZero() {
 		from = to.Add(-time.Hour)
 	}
 	type want struct {

@@ -129,8 +129,16 @@ func (s *Service) deliver(ctx context.Context) {
 			return
 		}
 		var sess Session
-		for _, m := range batch {
-			sess = s.deliverOne(ctx, sess, m)
+		for i, m := range batch {
+			var down error
+			if sess, down = s.deliverOne(ctx, sess, m); down != nil {
+				// The server cannot be reached: the rest waits for the next
+				// round instead of each dialling (and timing out) in turn.
+				for _, rest := range batch[i+1:] {
+					s.retry(ctx, rest, "the mail server could not be reached: "+down.Error())
+				}
+				break
+			}
 		}
 		if sess != nil {
 			_ = sess.Close()
@@ -139,8 +147,9 @@ func (s *Service) deliver(ctx context.Context) {
 }
 
 // deliverOne renders, checks and sends m, opening the session on first
-// use; it returns the session to reuse (nil after a connection failure).
-func (s *Service) deliverOne(ctx context.Context, sess Session, m models.Message) Session {
+// use; it returns the session to reuse, and the error when the server
+// could not be reached at all.
+func (s *Service) deliverOne(ctx context.Context, sess Session, m models.Message) (Session, error) {
 	r, err := s.render(ctx, m)
 	var cancel cancelled
 	switch {
@@ -148,41 +157,55 @@ func (s *Service) deliverOne(ctx context.Context, sess Session, m models.Message
 		if err := s.Store.CancelMail(ctx, m, string(cancel)); err != nil {
 			s.log().Error("mail: cancel failed", "message", m.ID, "error", err)
 		}
-		return sess
+		return sess, nil
 	case err != nil:
 		s.retry(ctx, m, "could not be prepared: "+err.Error())
-		return sess
+		return sess, nil
 	}
 	msg, err := s.compose(m, r)
 	if err != nil {
 		s.finish(ctx, m, r, models.MailBounced, "the address cannot be used: "+err.Error())
-		return sess
+		return sess, nil
 	}
 	if sess == nil {
 		if sess, err = s.Transport.Open(ctx); err != nil {
 			s.retry(ctx, m, "the mail server could not be reached: "+err.Error())
-			return nil
+			return nil, err
 		}
 	}
-	if err := s.Store.BeginSending(ctx, &m); err != nil {
+	if err := s.Store.BeginSending(ctx, &m, s.Lease); err != nil {
 		s.log().Error("mail: recording the send failed", "message", m.ID, "error", err)
-		return sess
-	}
-	if err := sess.Send(msg); err != nil {
-		if permanent(err) {
-			s.finish(ctx, m, r, models.MailBounced, err.Error())
-			return sess
-		}
-		_ = sess.Close()
-		s.retry(ctx, m, err.Error())
-		return nil
+		return sess, nil
 	}
 	state := models.MailSent
 	if s.Transport.Outbox() {
 		state = models.MailOutbox
 	}
+	if err := sess.Send(msg); err != nil {
+		var se *gomail.SendError
+		switch {
+		case msg.IsDelivered():
+			// The server took it (250 after DATA); what failed came after,
+			// like the RSET. It is sent: never again.
+			_ = sess.Close()
+			s.finish(ctx, m, r, state, "")
+			return nil, nil
+		case errors.As(err, &se) && se.Reason == gomail.ErrSMTPDataClose && se.ErrorCode() == 0:
+			// The connection broke while the server was answering the
+			// message: it may have taken it. At most once: not again.
+			_ = sess.Close()
+			s.finish(ctx, m, r, models.MailUncertain, "the connection broke as the message was handed over: it may or may not have arrived, so it is not sent again")
+			return nil, nil
+		case permanent(err):
+			s.finish(ctx, m, r, models.MailBounced, err.Error())
+			return sess, nil
+		}
+		_ = sess.Close()
+		s.retry(ctx, m, err.Error())
+		return nil, nil
+	}
 	s.finish(ctx, m, r, state, "")
-	return sess
+	return sess, nil
 }
 
 // retry puts m back with backoff (1 min doubling, at most 1 h), or gives
@@ -212,12 +235,10 @@ func (s *Service) finish(ctx context.Context, m models.Message, r rendered, stat
 // cause, and for reminders the one-click unsubscribe headers (RFC 8058).
 func (s *Service) compose(m models.Message, r rendered) (*gomail.Msg, error) {
 	msg := gomail.NewMsg()
-	if err := msg.FromFormat(r.fromName, s.From.Address); err != nil {
-		return nil, err
-	}
-	if err := msg.AddToFormat(m.ToName, m.To); err != nil {
-		return nil, err
-	}
+	// Addresses as values, so names with quotes or backslashes are encoded
+	// rather than breaking the header.
+	msg.FromMailAddress(&mail.Address{Name: r.fromName, Address: s.From.Address})
+	msg.AddToMailAddress(&mail.Address{Name: m.ToName, Address: m.To})
 	msg.Subject(r.view.Subject)
 	host := "wabadesk"
 	if u, err := url.Parse(s.BaseURL); err == nil && u.Hostname() != "" {

@@ -265,6 +265,41 @@ func (s crashSession) Send(m ...*gomail.Msg) error {
 	return err
 }
 
+func TestNamesWithQuotesAreEncodedNotBounced(t *testing.T) {
+	e := mustService(t)
+	c := e.client(models.StageMetaApproval, 25*time.Hour, "maria@padaria.test", "en")
+	c.Contact.ContactName = `Maria "Mia" O\Brien`
+	if _, err := e.store.UpdateContact(t.Context(), e.org.ID, c.ID, e.owner, c.Contact, false); err != nil {
+		t.Fatal(err)
+	}
+	e.svc.RunOnce(t.Context())
+	got := e.smtp.To("maria@padaria.test")
+	if len(got) != 1 {
+		t.Fatalf("%d mails; states %+v", len(got), e.mails(models.MailReminder))
+	}
+	if to, err := netmail.ParseAddress(got[0].Header.Get("To")); err != nil || to.Name != `Maria "Mia" O\Brien` {
+		t.Fatalf("To %q: %v", got[0].Header.Get("To"), err)
+	}
+}
+
+func TestVerificationRemindersStopOnceTheCodeIsAccepted(t *testing.T) {
+	e := mustService(t)
+	e.svc.Transport = mail.Outbox{}
+	c := e.client(models.StageVerification, 2*time.Hour, "maria@padaria.test", "en")
+	now := e.clock.Now()
+	snd := models.Sender{OrganisationID: e.org.ID, ClientID: c.ID, SenderInput: models.SenderInput{Provider: models.ProviderCustomer,
+		CountryCode: "55", PhoneNumber: "11987654321", DisplayName: "Padaria", Vertical: "FOOD_AND_GROCERY"},
+		Stage: models.SenderVerification, StageSince: now, OTPRequestedAt: &now, VerifiedAt: &now}
+	if err := e.store.DB().Create(&snd).Error; err != nil {
+		t.Fatal(err)
+	}
+	e.svc.RunOnce(t.Context())
+	ms := e.mails(models.MailReminder)
+	if len(ms) != 1 || ms[0].State != models.MailCancelled || !strings.Contains(ms[0].LastError, "code was accepted") {
+		t.Fatalf("reminder after the code: %+v", ms)
+	}
+}
+
 func TestCrashBetweenSentAndRecordedSendsNoDuplicate(t *testing.T) {
 	e := mustService(t)
 	if err := e.svc.Test(t.Context(), e.org.ID, "ana@acme.test", "Ana Lima"); err != nil {

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -57,6 +58,14 @@ func (s *Store) ClaimIdempotencyKey(ctx context.Context, tenantID, keyID int64, 
 	case prev.Status == 0:
 		return nil, ErrIdempotencyInFlight
 	}
+	if s.Cipher == nil {
+		return nil, ErrNoCipher
+	}
+	body, err := s.Cipher.Open(prev.Body, idempotencyAD(tenantID, keyID, key))
+	if err != nil {
+		return nil, wrap(err, "open idempotent answer")
+	}
+	prev.Body = []byte(body)
 	return &prev, nil
 }
 
@@ -67,8 +76,17 @@ func (s *Store) FinishIdempotencyKey(ctx context.Context, tenantID, keyID int64,
 	if status >= 500 {
 		return wrap(q.Delete(&IdempotentRequest{}).Error, "free idempotency key")
 	}
-	err := q.Model(&IdempotentRequest{}).Updates(map[string]any{"status": status, "location": location, "body": body}).Error
+	if s.Cipher == nil {
+		return ErrNoCipher
+	}
+	// Sealed: an answer may hold a secret shown once (a client link's URL).
+	sealed := s.Cipher.Seal(string(body), idempotencyAD(tenantID, keyID, key))
+	err := q.Model(&IdempotentRequest{}).Updates(map[string]any{"status": status, "location": location, "body": sealed}).Error
 	return wrap(err, "finish idempotency key")
+}
+
+func idempotencyAD(tenantID, keyID int64, key string) string {
+	return "idempotency|" + strconv.FormatInt(tenantID, 10) + "|" + strconv.FormatInt(keyID, 10) + "|" + key
 }
 
 // PruneIdempotencyKeys forgets answers older than IdempotencyWindow.

@@ -9,6 +9,7 @@ import (
 
 func TestIdempotencyKeyClaims(t *testing.T) {
 	store, org, _ := mustStore(t)
+	mustCipher(t, store)
 	ctx := t.Context()
 	if prev, err := store.ClaimIdempotencyKey(ctx, org.ID, 1, "k", "fp"); prev != nil || err != nil {
 		t.Fatalf("first claim: %v %v", prev, err)

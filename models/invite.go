@@ -138,3 +138,10 @@ func (s *Store) AcceptInvite(ctx context.Context, token, name, password string) 
 	})
 	return user, wrap(err, "accept invite")
 }
+
+// InviteRole is the role an invite of the tenant grants.
+func (s *Store) InviteRole(ctx context.Context, tenantID, id int64) (Role, error) {
+	var inv Invite
+	err := s.db.WithContext(ctx).Select("role").Where("organisation_id = ?", tenantID).First(&inv, id).Error
+	return inv.Role, wrap(err, "invite role")
+}

@@ -179,10 +179,12 @@ func (s *Store) LeaseDueMails(ctx context.Context, limit int, lease time.Duratio
 	return out, nil
 }
 
-// BeginSending records that the SMTP transaction for m starts now.
-func (s *Store) BeginSending(ctx context.Context, m *Message) error {
+// BeginSending records that the SMTP transaction for m starts now, with a
+// fresh lease: a slow batch must not let another instance take it as
+// interrupted while it is sent.
+func (s *Store) BeginSending(ctx context.Context, m *Message, lease time.Duration) error {
 	res := s.db.WithContext(ctx).Model(&Message{}).Where("id = ? AND state = ?", m.ID, MailQueued).
-		Updates(map[string]any{"state": MailSending, "attempts": gorm.Expr("attempts + 1")})
+		Updates(map[string]any{"state": MailSending, "attempts": gorm.Expr("attempts + 1"), "lease_until": s.now().Add(lease)})
 	if res.Error == nil && res.RowsAffected == 0 {
 		return ErrConflict
 	}
@@ -191,7 +193,7 @@ func (s *Store) BeginSending(ctx context.Context, m *Message) error {
 }
 
 // FinishMail records the outcome of a send: state is MailSent, MailOutbox,
-// MailBounced or MailFailed. Reminders and client links delivered, and
+// MailBounced, MailFailed or MailUncertain. Reminders and client links delivered, and
 // any failure of a client's message, go on the client's timeline in the
 // same transaction.
 func (s *Store) FinishMail(ctx context.Context, m Message, state, problem, subject string, body MailBody, event *Event) error {
@@ -222,10 +224,14 @@ func (s *Store) FinishMail(ctx context.Context, m Message, state, problem, subje
 	return wrap(err, "finish e-mail")
 }
 
-// RetryMail puts m back in the queue after a temporary failure.
+// RetryMail puts m back in the queue after a temporary failure; a failure
+// before sending began counts as an attempt too, for the backoff.
 func (s *Store) RetryMail(ctx context.Context, m Message, at time.Time, problem string) error {
-	err := s.db.WithContext(ctx).Model(&Message{}).Where("id = ?", m.ID).Updates(map[string]any{
-		"state": MailQueued, "next_attempt_at": at, "lease_until": nil, "last_error": truncate(problem, 500)}).Error
+	updates := map[string]any{"state": MailQueued, "next_attempt_at": at, "lease_until": nil, "last_error": truncate(problem, 500)}
+	if m.State == MailQueued {
+		updates["attempts"] = gorm.Expr("attempts + 1")
+	}
+	err := s.db.WithContext(ctx).Model(&Message{}).Where("id = ?", m.ID).Updates(updates).Error
 	return wrap(err, "retry e-mail")
 }
 

@@ -146,3 +146,15 @@ func (s *Store) AttentionClients(ctx context.Context, tenantID int64, limit int)
 		Order("stage_since").Limit(limit).Find(&out).Error
 	return out, wrap(err, "clients needing attention")
 }
+
+// SenderVerified reports whether the client's latest sender had its code
+// accepted and now waits for Sinch to activate it.
+func (s *Store) SenderVerified(ctx context.Context, tenantID, clientID int64) (bool, error) {
+	var snd Sender
+	err := s.db.WithContext(ctx).Where("organisation_id = ? AND client_id = ? AND stage = ?", tenantID, clientID, SenderVerification).
+		Order("created_at DESC, id DESC").Limit(1).Find(&snd).Error
+	if err != nil || snd.ID == 0 {
+		return false, wrap(err, "sender verified")
+	}
+	return snd.Verified(), nil
+}

@@ -250,3 +250,9 @@ func orDash(s string) string {
 	}
 	return s
 }
+
+// Verified reports whether Sinch took a code after the latest request: the
+// number waits for Sinch to activate it, not for a code.
+func (s Sender) Verified() bool {
+	return s.VerifiedAt != nil && (s.OTPRequestedAt == nil || !s.VerifiedAt.Before(*s.OTPRequestedAt))
+}
