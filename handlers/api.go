@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -53,13 +54,7 @@ func problemJSON(c echo.Context, status int, title, detail string, fields models
 	if len(fields) > 0 {
 		p.Type = "https://wabadesk.dev/problems/validation"
 	}
-	for _, f := range slices.Sorted(func(yield func(string) bool) {
-		for k := range fields {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
+	for _, f := range slices.Sorted(maps.Keys(fields)) {
 		name := f
 		if name == "" {
 			name = "_"

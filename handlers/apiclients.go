@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -80,12 +81,15 @@ type apiClientInput struct {
 	Submit bool `json:"submit"`
 }
 
-func (in apiClientInput) apply(c *models.ClientInput) {
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = *v
-		}
+// setSent sets *dst to what the request sent, if it sent the field.
+func setSent[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
 	}
+}
+
+func (in apiClientInput) apply(c *models.ClientInput) {
+	set := setSent[string]
 	set(&c.Name, in.Name)
 	set(&c.ProjectID, in.ProjectID)
 	set(&c.BusinessManagerID, in.BusinessManagerID)
@@ -96,9 +100,7 @@ func (in apiClientInput) apply(c *models.ClientInput) {
 	set(&c.SinchBusinessManager, in.SinchBusinessManager)
 	set(&c.Region, in.Region)
 	set(&c.MetaLocalStorage, in.MetaLocalStorage)
-	if in.Legacy != nil {
-		c.Legacy = *in.Legacy
-	}
+	setSent(&c.Legacy, in.Legacy)
 }
 
 // bindJSON reads a JSON body strictly: unknown fields are refused, so a
@@ -125,7 +127,7 @@ func (h *Handler) apiListClients(c echo.Context) error {
 	f := models.ClientFilter{Query: c.QueryParam("q"), Stage: models.Stage(c.QueryParam("stage")), Sort: c.QueryParam("sort"),
 		Attention: c.QueryParam("attention") == "true"}
 	v := models.ValidationError{}
-	if f.Stage != "" && !validStage(f.Stage) {
+	if f.Stage != "" && !slices.Contains(models.Stages, f.Stage) {
 		v.Add("stage", "Use one of the stages the API reference lists, like meta_approval.")
 	}
 	if s := f.Sort; s != "" && s != "change" && s != "name" && s != "stage" && s != "waiting" {
@@ -158,15 +160,6 @@ func (h *Handler) apiListClients(c echo.Context) error {
 		out.NextCursor = next.Encode()
 	}
 	return c.JSON(http.StatusOK, out)
-}
-
-func validStage(s models.Stage) bool {
-	for _, st := range models.Stages {
-		if st == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (h *Handler) apiShowClient(c echo.Context) error {

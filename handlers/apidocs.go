@@ -3,6 +3,7 @@ package handlers
 import (
 	_ "embed"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -65,7 +66,7 @@ func (h *Handler) showAPIDocs(c echo.Context) error {
 		return err
 	}
 	v := views.APIDocsView{Title: doc.Info.Title, Intro: doc.Info.Description, Base: h.link(apiPrefix), Spec: apiPrefix + "/openapi.json"}
-	for _, path := range slices.Sorted(mapKeys(doc.Paths)) {
+	for _, path := range slices.Sorted(maps.Keys(doc.Paths)) {
 		for _, method := range []string{"get", "post", "patch", "delete"} {
 			raw, ok := doc.Paths[path][method]
 			if !ok {
@@ -83,7 +84,7 @@ func (h *Handler) showAPIDocs(c echo.Context) error {
 				}
 				o.Params = append(o.Params, views.KV{Label: p.Name + " (" + p.In + ")", Value: p.Description})
 			}
-			for _, code := range slices.Sorted(mapKeys(op.Responses)) {
+			for _, code := range slices.Sorted(maps.Keys(op.Responses)) {
 				r := op.Responses[code]
 				desc := r.Description
 				if desc == "" {
@@ -95,14 +96,4 @@ func (h *Handler) showAPIDocs(c echo.Context) error {
 		}
 	}
 	return render(c, http.StatusOK, views.APIDocsPage(h.page(c, "API reference", "api"), v))
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }

@@ -66,17 +66,21 @@ type apiSenderInput struct {
 }
 
 func (in apiSenderInput) apply(s *models.SenderInput) {
-	for _, f := range []struct {
-		dst *string
-		v   *string
-	}{{&s.Provider, in.Provider}, {&s.CountryCode, in.CountryCode}, {&s.PhoneNumber, in.PhoneNumber}, {&s.DisplayName, in.DisplayName},
-		{&s.Vertical, in.Vertical}, {&s.Description, in.Description}, {&s.Email, in.Email}, {&s.Address, in.Address},
-		{&s.WebsiteOne, in.WebsiteOne}, {&s.WebsiteTwo, in.WebsiteTwo}, {&s.About, in.About}, {&s.PhotoURL, in.PhotoURL},
-		{&s.Region, in.Region}, {&s.MetaLocalStorage, in.MetaLocalStorage}} {
-		if f.v != nil {
-			*f.dst = *f.v
-		}
-	}
+	set := setSent[string]
+	set(&s.Provider, in.Provider)
+	set(&s.CountryCode, in.CountryCode)
+	set(&s.PhoneNumber, in.PhoneNumber)
+	set(&s.DisplayName, in.DisplayName)
+	set(&s.Vertical, in.Vertical)
+	set(&s.Description, in.Description)
+	set(&s.Email, in.Email)
+	set(&s.Address, in.Address)
+	set(&s.WebsiteOne, in.WebsiteOne)
+	set(&s.WebsiteTwo, in.WebsiteTwo)
+	set(&s.About, in.About)
+	set(&s.PhotoURL, in.PhotoURL)
+	set(&s.Region, in.Region)
+	set(&s.MetaLocalStorage, in.MetaLocalStorage)
 }
 
 func (h *Handler) apiListSenders(c echo.Context) error {

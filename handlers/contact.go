@@ -136,11 +136,7 @@ func (h *Handler) unsubscribeView(c echo.Context) (views.UnsubscribeView, error)
 	if err != nil {
 		return views.UnsubscribeView{}, err
 	}
-	brand := org.BrandName
-	if brand == "" {
-		brand = org.Name
-	}
 	lang := views.ParseLang(c.QueryParam("lang"), cl.ContactLanguage)
-	return views.UnsubscribeView{Lang: lang, Brand: brand, Client: cl.Name, Action: c.Request().URL.Path,
+	return views.UnsubscribeView{Lang: lang, Brand: org.Brand(), Client: cl.Name, Action: c.Request().URL.Path,
 		Done: cl.RemindersUnsubscribed && c.Request().Method == http.MethodGet}, nil
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"encoding/csv"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -18,7 +19,7 @@ func (h *Handler) exportClients(c echo.Context) error {
 	ctx := c.Request().Context()
 	f := models.ClientFilter{Query: c.QueryParam("q"), Stage: models.Stage(c.QueryParam("stage")), Sort: c.QueryParam("sort"),
 		Attention: c.QueryParam("attention") == "1" || c.QueryParam("attention") == "true"}
-	if f.Stage != "" && !validStage(f.Stage) {
+	if !slices.Contains(models.Stages, f.Stage) {
 		f.Stage = ""
 	}
 	res := c.Response()

@@ -1,10 +1,10 @@
 package handlers
 
 import (
-	"strings"
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"wabadesk/mail"
 	"wabadesk/models"
 	"wabadesk/views"
 )
@@ -90,15 +91,10 @@ func (h *Handler) showOutboxMail(c echo.Context) error {
 		return err
 	}
 	from := h.cfg.Mail.From
-	if m.Kind == models.MailClientLink || m.Kind == models.MailReminder { // they come from the reseller
-		org := currentUser(c).Organisation
-		from.Name = org.BrandName
-		if from.Name == "" {
-			from.Name = org.Name
-		}
-	}
-	v := views.OutboxMailView{Outbox: h.cfg.Mail.Transport.Outbox(), Row: mailRow(m), From: displayAddress(from),
-		Attempts: m.Attempts, Text: body.Text, Hidden: hidden, HTMLURL: mailRow(m).URL + "/html"}
+	from.Name = mail.FromName(m.Kind, currentUser(c).Organisation)
+	row := mailRow(m)
+	v := views.OutboxMailView{Outbox: h.cfg.Mail.Transport.Outbox(), Row: row, From: displayAddress(from),
+		Attempts: m.Attempts, Text: body.Text, Hidden: hidden, HTMLURL: row.URL + "/html"}
 	if m.SentAt != nil {
 		v.Sent = m.SentAt.Format("2 Jan 2006 15:04:05")
 	}

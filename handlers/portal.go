@@ -185,8 +185,8 @@ func (h *Handler) clientAudit(c echo.Context, p *portal, action string) {
 
 func (h *Handler) renderPortal(c echo.Context, status int, p *portal, form views.Form, notice string) error {
 	base := portalPrefix + c.Param("token")
-	v := views.PortalView{Lang: p.lang, Brand: orDefault(p.org.BrandName, p.org.Name), LogoURL: p.org.LogoURL,
-		Support: orDefault(p.org.SupportContact, orDefault(p.org.BrandName, p.org.Name)), ClientName: p.client.Name,
+	v := views.PortalView{Lang: p.lang, Brand: p.org.Brand(), LogoURL: p.org.LogoURL,
+		Support: orDefault(p.org.SupportContact, p.org.Brand()), ClientName: p.client.Name,
 		Base: base, Form: form, Notice: notice, Live: liveURL(c, base+"/events")}
 	if tok, ok := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string); ok {
 		v.CSRF = tok
@@ -386,7 +386,7 @@ func (h *Handler) portalError(p *portal, err error) string {
 		return views.T(p.lang, "err.unavailable")
 	}
 	h.log.Warn("client OTP step failed", "error", err)
-	return views.T(p.lang, "err.failed", orDefault(p.org.SupportContact, orDefault(p.org.BrandName, p.org.Name)))
+	return views.T(p.lang, "err.failed", orDefault(p.org.SupportContact, p.org.Brand()))
 }
 
 func portalStatus(err error) int {

@@ -73,19 +73,6 @@ func ParseCadence(spec string) (Cadence, error) {
 	return c, nil
 }
 
-// String writes c back in the flag's form.
-func (c Cadence) String() string {
-	var parts []string
-	for _, st := range RemindStages {
-		var waits []string
-		for _, d := range c[st] {
-			waits = append(waits, strings.TrimSuffix(strings.TrimSuffix(d.String(), "0s"), "0m"))
-		}
-		parts = append(parts, string(st)+"="+strings.Join(waits, ","))
-	}
-	return strings.Join(parts, ",")
-}
-
 // Step is how many reminders are due after waiting waited in stage: the
 // number of the latest one (0 for none yet). Steps missed while wabadesk
 // was down are not sent one by one; only the latest is.

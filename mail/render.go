@@ -54,7 +54,7 @@ func (s *Service) render(ctx context.Context, m models.Message) (rendered, error
 	if err != nil {
 		return rendered{}, err
 	}
-	r := rendered{fromName: "wabadesk"}
+	r := rendered{fromName: FromName(m.Kind, org)}
 	v := views.MailView{Lang: views.EN, Brand: s.brand(org)}
 	var client models.Client
 	if m.ClientID != nil {
@@ -159,7 +159,6 @@ func (s *Service) linkMail(ctx context.Context, r *rendered, v *views.MailView, 
 	v.Paras = []string{views.T(lang, "link.body", v.Brand.Name, c.Name)}
 	v.Action = views.MailLink{Label: views.T(lang, "link.action"), URL: s.BaseURL + "/c/" + d.Token}
 	v.Fine = []string{views.T(lang, "link.until", l.ExpiresAt.Format("2006-01-02"))}
-	r.fromName = v.Brand.Name
 	r.done, r.actor = "Client link e-mailed to "+c.ContactEmail, d.By
 	return nil
 }
@@ -225,21 +224,20 @@ func (s *Service) reminderMail(ctx context.Context, r *rendered, v *views.MailVi
 	v.Fine = []string{views.T(lang, "remind.stops"), why}
 	r.unsubscribe = s.BaseURL + "/unsubscribe/" + s.UnsubscribeToken(m.OrganisationID, c.ID)
 	v.Unsubscribe = views.MailLink{Label: views.T(lang, "unsub.link"), URL: r.unsubscribe}
-	r.fromName = v.Brand.Name
 	return nil
 }
 
 // notificationMail tells a member about one client, unless the news is
 // already stale (attention that went away).
 func (s *Service) notificationMail(ctx context.Context, v *views.MailView, m models.Message, d models.MailData, c models.Client) error {
-	u, err := s.Store.UserByID(ctx, *m.UserID)
-	if errors.Is(err, models.ErrNotFound) || err == nil && (u.OrganisationID != m.OrganisationID || !models.Wants(u.NotifyNow, d.Event)) {
-		return cancelled("the member was removed or no longer wants this")
-	}
+	u, err := s.member(ctx, m)
 	if err != nil {
 		return err
 	}
-	page := s.BaseURL + "/clients/" + strconv.FormatInt(c.ID, 10)
+	if !models.Wants(u.NotifyNow, d.Event) {
+		return cancelled("the member no longer wants this")
+	}
+	page := s.clientPage(c.ID)
 	switch d.Event {
 	case models.NotifyAttention:
 		if !s.Store.NeedsAttention(c) {
@@ -273,10 +271,7 @@ func (s *Service) notificationMail(ctx context.Context, v *views.MailView, m mod
 // digestMail lists, for one member, what happened in the day before and
 // what needs attention now; an empty digest is not sent.
 func (s *Service) digestMail(ctx context.Context, v *views.MailView, m models.Message, d models.MailData) error {
-	u, err := s.Store.UserByID(ctx, *m.UserID)
-	if errors.Is(err, models.ErrNotFound) || err == nil && u.OrganisationID != m.OrganisationID {
-		return cancelled("the member was removed")
-	}
+	u, err := s.member(ctx, m)
 	if err != nil {
 		return err
 	}
@@ -286,7 +281,7 @@ func (s *Service) digestMail(ctx context.Context, v *views.MailView, m models.Me
 	}
 	from := day.Add(time.Duration(s.DigestHour)*time.Hour - 24*time.Hour)
 	item := func(c models.Client, detail string) views.MailItem {
-		return views.MailItem{Title: c.Name, Detail: detail, URL: s.BaseURL + "/clients/" + strconv.FormatInt(c.ID, 10)}
+		return views.MailItem{Title: c.Name, Detail: detail, URL: s.clientPage(c.ID)}
 	}
 	const most = 50
 	if models.Wants(u.NotifyDigest, models.NotifyAttention) {
@@ -340,3 +335,16 @@ func (s *Service) digestMail(ctx context.Context, v *views.MailView, m models.Me
 	v.Fine = []string{"Choose what the digest holds in Your account → E-mail notifications."}
 	return nil
 }
+
+// member is the staff member a message is for; a member removed since
+// (or of another organisation) cancels it.
+func (s *Service) member(ctx context.Context, m models.Message) (models.User, error) {
+	u, err := s.Store.UserByID(ctx, *m.UserID)
+	if errors.Is(err, models.ErrNotFound) || err == nil && u.OrganisationID != m.OrganisationID {
+		return u, cancelled("the member was removed")
+	}
+	return u, err
+}
+
+// clientPage is the staff page of a client.
+func (s *Service) clientPage(id int64) string { return s.BaseURL + "/clients/" + strconv.FormatInt(id, 10) }

@@ -294,12 +294,18 @@ func (s *Service) Test(ctx context.Context, tenantID int64, to, by string) error
 	return err
 }
 
+// FromName is the sender's name of a message of kind: the reseller's
+// brand for what goes to its business clients, wabadesk for staff mail.
+func FromName(kind string, org models.Organisation) string {
+	if kind == models.MailClientLink || kind == models.MailReminder {
+		return org.Brand()
+	}
+	return "wabadesk"
+}
+
 // brand is who a mail of the organisation comes from.
 func (s *Service) brand(org models.Organisation) views.MailBrand {
-	b := views.MailBrand{Name: org.BrandName, LogoURL: org.LogoURL, Accent: org.AccentColor}
-	if b.Name == "" {
-		b.Name = org.Name
-	}
+	b := views.MailBrand{Name: org.Brand(), LogoURL: org.LogoURL, Accent: org.AccentColor}
 	if strings.HasPrefix(b.LogoURL, "/") {
 		b.LogoURL = s.BaseURL + b.LogoURL
 	}

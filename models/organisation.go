@@ -26,6 +26,15 @@ type Organisation struct {
 	UpdatedAt    time.Time
 }
 
+// Brand is the name the organisation's clients see: its brand name, or
+// its own name when none is set.
+func (o Organisation) Brand() string {
+	if o.BrandName != "" {
+		return o.BrandName
+	}
+	return o.Name
+}
+
 // SignUp is what a new reseller types to create their organisation.
 type SignUp struct {
 	OrganisationName string

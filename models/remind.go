@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,14 +19,7 @@ const (
 var NotifyEvents = []string{NotifyAttention, NotifyRejected, NotifyActive}
 
 // Wants reports whether the comma-separated set holds event.
-func Wants(set, event string) bool {
-	for _, e := range strings.Split(set, ",") {
-		if e == event {
-			return true
-		}
-	}
-	return false
-}
+func Wants(set, event string) bool { return slices.Contains(strings.Split(set, ","), event) }
 
 // SetNotifications saves which events the member gets at once and in the
 // daily digest; unknown events are dropped.
@@ -33,11 +27,8 @@ func (s *Store) SetNotifications(ctx context.Context, tenantID, userID int64, no
 	clean := func(in []string) string {
 		var out []string
 		for _, e := range NotifyEvents {
-			for _, x := range in {
-				if x == e {
-					out = append(out, e)
-					break
-				}
+			if slices.Contains(in, e) {
+				out = append(out, e)
 			}
 		}
 		return strings.Join(out, ",")

@@ -94,18 +94,19 @@ func mailText(v MailView) string {
 	return b.String()
 }
 
-func (b MailBrand) buttonStyle() templ.SafeCSS {
-	bg := b.Accent
-	if bg == "" {
-		bg = "#0b6b53"
+// accent is the brand's colour, or wabadesk's green.
+func (b MailBrand) accent() string {
+	if b.Accent == "" {
+		return "#0b6b53"
 	}
+	return b.Accent
+}
+
+func (b MailBrand) buttonStyle() templ.SafeCSS {
+	bg := b.accent()
 	return templ.SafeCSS("display:inline-block;padding:12px 20px;border-radius:6px;font-weight:bold;text-decoration:none;background:" + bg + ";color:" + TextOn(bg) + ";")
 }
 
 func (b MailBrand) barStyle() templ.SafeCSS {
-	bg := b.Accent
-	if bg == "" {
-		bg = "#0b6b53"
-	}
-	return templ.SafeCSS("height:6px;background:" + bg + ";")
+	return templ.SafeCSS("height:6px;background:" + b.accent() + ";")
 }
