@@ -19,6 +19,10 @@ func TestBrowserClientPortal(t *testing.T) {
 	staff := newTab(t, base, "staff", 1280, 900)
 	staff.signup()
 	staff.createClient("2d9a6b3f-9e8c-4a1f-8b4c-3e7d6f5a8b92", "998877665544", "save-submit")
+	// Act on the settled page, as a person would: the live refresh that shows
+	// the new stage also drops the "Submitted" flash, and a click aimed
+	// before that shift lands below the button.
+	staff.waitText("[data-testid=client-stage]", "Waiting for Meta approval", 20*time.Second)
 	staff.submit("[data-testid=create-link]")
 	link := staff.value("#client-link")
 	staff.page("01-staff-link-created")

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"wabadesk/handlers"
+	"wabadesk/hooks"
 	"wabadesk/mail"
 	"wabadesk/models"
 	"wabadesk/provisioning"
@@ -89,6 +90,8 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	onboard.WebhookBase = cfg.BaseURL + "/webhooks/sinch/"
 	mailer := mail.New(store, cfg.Mail, cfg.From, cfg.BaseURL, unsubscribeKey(cfg.SessionSecret))
 	mailer.Remind, mailer.Logger = cfg.Remind, log
+	deliverer := hooks.New(store)
+	deliverer.Logger = log
 	done := make(chan struct{})
 	app := handlers.New(store, onboard, handlers.Config{
 		Done:          done,
@@ -99,6 +102,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 		Sandbox:       sb,
 		Connections:   conns,
 		Mail:          mailer,
+		Hooks:         deliverer,
 	})
 	// A slow client holds a connection for at most these (event streams
 	// extend their own deadlines, handlers/live.go).
@@ -109,9 +113,10 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	go func() { errc <- srv.Serve(ln) }()
 
 	var wg sync.WaitGroup
-	wg.Add(3)
+	wg.Add(4)
 	go func() { defer wg.Done(); onboard.Run(background, time.Second) }()
 	go func() { defer wg.Done(); mailer.Run(background) }()
+	go func() { defer wg.Done(); deliverer.Run(background) }()
 	go func() { defer wg.Done(); _ = sb.Run(background) }()
 	log.Info("wabadesk started", "url", cfg.BaseURL, "addr", ln.Addr().String(), "data_dir", cfg.DataDir, "mail", cfg.Mail.Describe())
 	fmt.Printf("\n  wabadesk is running at %s\n\n", cfg.BaseURL)

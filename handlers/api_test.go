@@ -29,6 +29,7 @@ type apiCaller struct {
 	app    *testApp
 	key    string
 	router routers.Router
+	doc    *openapi3.T
 }
 
 func (a *testApp) api(t *testing.T, key string) *apiCaller {
@@ -52,7 +53,7 @@ func (a *testApp) api(t *testing.T, key string) *apiCaller {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &apiCaller{t: t, app: a, key: key, router: r}
+	return &apiCaller{t: t, app: a, key: key, router: r, doc: doc}
 }
 
 type apiAnswer struct {

@@ -30,8 +30,18 @@ type apiDoc struct {
 		Title       string `json:"title"`
 		Description string `json:"description"`
 	} `json:"info"`
-	Paths      map[string]map[string]json.RawMessage `json:"paths"`
+	Paths    map[string]map[string]json.RawMessage `json:"paths"`
+	Webhooks map[string]struct {
+		Post apiOperation `json:"post"`
+	} `json:"webhooks"`
 	Components struct {
+		Schemas map[string]struct {
+			Properties struct {
+				Data struct {
+					Properties map[string]json.RawMessage `json:"properties"`
+				} `json:"data"`
+			} `json:"properties"`
+		} `json:"schemas"`
 		Responses map[string]struct {
 			Description string `json:"description"`
 		} `json:"responses"`
@@ -52,8 +62,14 @@ type apiOperation struct {
 		In          string `json:"in"`
 		Description string `json:"description"`
 	} `json:"parameters"`
-	RequestBody *struct{} `json:"requestBody"`
-	Responses   map[string]struct {
+	RequestBody *struct {
+		Content map[string]struct {
+			Schema struct {
+				Ref string `json:"$ref"`
+			} `json:"schema"`
+		} `json:"content"`
+	} `json:"requestBody"`
+	Responses map[string]struct {
 		Ref         string `json:"$ref"`
 		Description string `json:"description"`
 	} `json:"responses"`
@@ -94,6 +110,18 @@ func (h *Handler) showAPIDocs(c echo.Context) error {
 			}
 			v.Ops = append(v.Ops, o)
 		}
+	}
+	for _, typ := range slices.Sorted(maps.Keys(doc.Webhooks)) {
+		op := doc.Webhooks[typ].Post
+		o := views.APIOp{Method: "POST", Path: typ, Summary: op.Summary, Description: op.Description}
+		for _, p := range op.Parameters {
+			o.Params = append(o.Params, views.KV{Label: p.Name + " (" + p.In + ")", Value: p.Description})
+		}
+		if op.RequestBody != nil {
+			schema := doc.Components.Schemas[strings.TrimPrefix(op.RequestBody.Content["application/json"].Schema.Ref, "#/components/schemas/")]
+			o.Data = slices.Sorted(maps.Keys(schema.Properties.Data.Properties))
+		}
+		v.Events = append(v.Events, o)
 	}
 	return render(c, http.StatusOK, views.APIDocsPage(h.page(c, "API reference", "api"), v))
 }

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"wabadesk/handlers"
+	"wabadesk/hooks"
 	"wabadesk/mail"
 	"wabadesk/models"
 	"wabadesk/models/modelstest"
@@ -34,7 +35,8 @@ type testApp struct {
 	store *models.Store
 	sb    *sandbox.Sandbox
 	svc   *onboarding.Service
-	mail  *mail.Service // the outbox unless a test points it at its SMTP server
+	mail  *mail.Service  // the outbox unless a test points it at its SMTP server
+	hooks *hooks.Service // run by deliver()
 	cfg   handlers.Config
 }
 
@@ -110,6 +112,8 @@ func mustApp(t testing.TB, opts ...appOption) *testApp {
 	cfg.Sandbox = app.sb
 	app.mail = mail.New(store, mail.Outbox{}, netmail.Address{Name: "wabadesk", Address: "desk@example.com"}, cfg.BaseURL, []byte("test unsubscribe key"))
 	cfg.Mail = app.mail
+	app.hooks = hooks.New(store)
+	cfg.Hooks = app.hooks
 	app.cfg = cfg
 	app.srv.Config.Handler = handlers.New(store, app.svc, cfg)
 	t.Cleanup(func() { app.srv.Close(); app.sb.Close(); store.Close() })

@@ -16,6 +16,7 @@ import (
 var mailKinds = map[string]string{
 	models.MailInvite: "Staff invite", models.MailPasswordReset: "Password reset", models.MailClientLink: "Client link",
 	models.MailReminder: "Reminder", models.MailNotification: "Notification", models.MailDigest: "Daily digest", models.MailTest: "Test e-mail",
+	models.MailEndpointDisabled: "Webhook switched off",
 }
 
 var mailStates = map[string]struct{ label, badge string }{

@@ -20,6 +20,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"wabadesk/hooks"
 	"wabadesk/mail"
 	"wabadesk/models"
 	"wabadesk/provisioning/onboarding"
@@ -49,6 +50,9 @@ type Config struct {
 	// Mail sends e-mail (or keeps it in the outbox); handlers queue
 	// messages through the store and kick it.
 	Mail *mail.Service
+	// Hooks posts outgoing webhooks; handlers kick it after queueing one.
+	// Nil in tests that do not deliver.
+	Hooks *hooks.Service
 	// APIRate is each API key's requests per second (bursts of 5×); 0 is
 	// the default of 20.
 	APIRate int

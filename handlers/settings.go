@@ -245,16 +245,7 @@ func cadenceWords(c mail.Cadence) string {
 	words := func(ds []time.Duration) string {
 		var parts []string
 		for _, d := range ds {
-			switch {
-			case d%(24*time.Hour) == 0:
-				n := int(d / (24 * time.Hour))
-				parts = append(parts, strconv.Itoa(n)+map[bool]string{true: " day", false: " days"}[n == 1])
-			case d%time.Hour == 0:
-				n := int(d / time.Hour)
-				parts = append(parts, strconv.Itoa(n)+map[bool]string{true: " hour", false: " hours"}[n == 1])
-			default:
-				parts = append(parts, d.String())
-			}
+			parts = append(parts, mail.Span(d))
 		}
 		return strings.Join(parts, ", ")
 	}

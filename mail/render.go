@@ -81,6 +81,13 @@ func (s *Service) render(ctx context.Context, m models.Message) (rendered, error
 		err = s.notificationMail(ctx, &v, m, d, client)
 	case models.MailDigest:
 		err = s.digestMail(ctx, &v, m, d)
+	case models.MailEndpointDisabled:
+		v.Subject = "An outgoing webhook of " + org.Name + " was switched off"
+		v.Heading = "Events no longer reach " + d.Endpoint
+		v.Paras = []string{"Every delivery to this endpoint failed for 24 hours, so wabadesk switched it off. Events since then wait; switch it back on once it answers, and they go out in order.",
+			"The delivery log shows each attempt and the answer it got."}
+		v.Action = views.MailLink{Label: "Open outgoing webhooks", URL: s.BaseURL + "/settings/endpoints"}
+		v.Fine = []string{"You get this as an owner of " + org.Name + "."}
 	default:
 		err = cancelled("unknown kind " + m.Kind)
 	}

@@ -113,12 +113,22 @@ func (s *Service) scanNotifications(ctx context.Context) error {
 	// those whose threshold passed in (from, to]. Rejections have their
 	// own notification.
 	for stage, d := range s.Store.StuckAfter {
-		if stage == models.StageRejected {
-			continue
-		}
 		cs, err := s.Store.StageEntries(ctx, stage, from.Add(-d), to.Add(-d))
 		if err != nil {
 			return err
+		}
+		// The same moment is the reseller's client.needs_attention event.
+		reason := stage.Label() + " for longer than " + Span(d) + ", waiting on " + stage.WaitingOn() + "."
+		if d == 0 {
+			reason = stage.Label() + ": waiting on " + stage.WaitingOn() + "."
+		}
+		for _, c := range cs {
+			if err := s.Store.EmitNeedsAttention(ctx, c, reason); err != nil {
+				return err
+			}
+		}
+		if stage == models.StageRejected {
+			continue
 		}
 		if err := queue(models.NotifyAttention, cs); err != nil {
 			return err

@@ -38,6 +38,9 @@ func (s *Store) ChangeClient(ctx context.Context, tenantID, id int64, change fun
 		if err := tx.Select("*").Omit("created_at", "Organisation", "lease_owner", "lease_until").Save(&c).Error; err != nil {
 			return err
 		}
+		if err := s.emitClientChange(tx, before, c); err != nil {
+			return err
+		}
 		return addEvents(tx, tenantID, c.ID, nil, now, events)
 	})
 	if visible {
@@ -56,20 +59,24 @@ func (s *Store) ChangeSender(ctx context.Context, tenantID, id int64, change fun
 		if err := forUpdate(tx).Where("organisation_id = ?", tenantID).First(&snd, id).Error; err != nil {
 			return err
 		}
-		before := snd.Stage
+		before := snd
 		events, err := change(&snd)
-		visible = len(events) > 0 || snd.Stage != before
+		visible = len(events) > 0 || snd.Stage != before.Stage
 		if err != nil {
 			return err
 		}
 		now := s.now()
-		if snd.Stage != before {
+		if snd.Stage != before.Stage {
 			snd.StageSince = now
 		}
 		if err := tx.Select("*").Omit("created_at", "Client", "lease_owner", "lease_until").Save(&snd).Error; err != nil {
 			return err
 		}
-		if err := syncClientSender(tx, snd.ClientID, now, len(events) > 0); err != nil {
+		c, err := s.syncClientSender(tx, snd.ClientID, now, len(events) > 0)
+		if err != nil {
+			return err
+		}
+		if err := s.emitSender(tx, c, &before, snd); err != nil {
 			return err
 		}
 		return addEvents(tx, tenantID, snd.ClientID, &snd.ID, now, events)
@@ -78,6 +85,21 @@ func (s *Store) ChangeSender(ctx context.Context, tenantID, id int64, change fun
 		s.notify(tenantID, snd.ClientID, err)
 	}
 	return snd, wrap(err, "change sender")
+}
+
+// emitClientChange sends the events a client's change causes: its stage
+// moved, or its background work got parked (it needs attention at once).
+func (s *Store) emitClientChange(tx *gorm.DB, before, after Client) error {
+	if after.Stage != before.Stage {
+		if err := s.emitClient(tx, HookClientStageChanged, after, &before.Stage); err != nil {
+			return err
+		}
+	}
+	if after.ParkedReason != "" && before.ParkedReason == "" {
+		return s.emit(tx, after.OrganisationID, after.ID, HookClientNeedsAttention, "",
+			hookClientData{Client: hookClient(after), Reason: after.ParkedReason})
+	}
+	return nil
 }
 
 func addEvents(tx *gorm.DB, tenantID, clientID int64, senderID *int64, now time.Time, events []Event) error {

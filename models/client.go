@@ -251,6 +251,9 @@ func (s *Store) CreateClient(ctx context.Context, tenantID int64, actor User, in
 		if err := tx.Create(&c).Error; err != nil {
 			return err
 		}
+		if err := s.emitClient(tx, HookClientCreated, c, nil); err != nil {
+			return err
+		}
 		return addEvent(tx, Event{OrganisationID: tenantID, ClientID: c.ID, At: now, Source: SourceStaff, Actor: actor.Name, Title: title})
 	})
 	s.notify(tenantID, c.ID, err)

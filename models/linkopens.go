@@ -97,13 +97,19 @@ func (s *Store) FlushOpens(ctx context.Context) error {
 
 	var firstErr error
 	for id, p := range batch {
-		err := s.db.WithContext(ctx).Model(&Link{}).Where("id = ?", id).
-			Updates(map[string]any{
-				"opens": gorm.Expr("opens + ?", p.n),
-				// Never move the last visit back: another instance may
-				// have written a later one.
-				"last_opened_at": gorm.Expr("CASE WHEN last_opened_at IS NULL OR last_opened_at < ? THEN ? ELSE last_opened_at END", p.last, p.last),
-			}).Error
+		err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			err := tx.Model(&Link{}).Where("id = ?", id).
+				Updates(map[string]any{
+					"opens": gorm.Expr("opens + ?", p.n),
+					// Never move the last visit back: another instance may
+					// have written a later one.
+					"last_opened_at": gorm.Expr("CASE WHEN last_opened_at IS NULL OR last_opened_at < ? THEN ? ELSE last_opened_at END", p.last, p.last),
+				}).Error
+			if err != nil {
+				return err
+			}
+			return s.emitLinkOpened(tx, id, p.last)
+		})
 		if err == nil {
 			continue
 		}
@@ -120,6 +126,18 @@ func (s *Store) FlushOpens(ctx context.Context) error {
 		o.mu.Unlock()
 	}
 	return firstErr
+}
+
+// emitLinkOpened sends link.opened for the visits a flush writes: one
+// event per link and flush, not per visit.
+func (s *Store) emitLinkOpened(tx *gorm.DB, linkID int64, last time.Time) error {
+	var l Link
+	if err := tx.Preload("Client").First(&l, linkID).Error; err != nil {
+		return err
+	}
+	data := hookLinkData{Client: hookClient(l.Client)}
+	data.Link.ID, data.Link.Opens, data.Link.LastOpenedAt = l.ID, l.Opens, last.UTC()
+	return s.emit(tx, l.OrganisationID, l.ClientID, HookLinkOpened, "", data)
 }
 
 // scheduleOpensFlush arms the flush timer unless it is armed or the store

@@ -21,6 +21,8 @@ const (
 	MailNotification  = "notification"
 	MailDigest        = "digest"
 	MailTest          = "test"
+	// MailEndpointDisabled tells an owner an outgoing webhook was switched off.
+	MailEndpointDisabled = "endpoint_disabled"
 )
 
 // Where a message stands. Queued messages are due at NextAttemptAt;
@@ -77,14 +79,15 @@ type Message struct {
 
 // MailData is what a message needs to be rendered at sending time.
 type MailData struct {
-	Token string    `json:"token,omitempty"` // invite, password reset, client link
-	Lang  string    `json:"lang,omitempty"`  // the business client's language
-	Stage Stage     `json:"stage,omitempty"` // reminder: the stage it nudges out of
-	Since time.Time `json:"since,omitzero"`  // reminder: when that stage began
-	Step  int       `json:"step,omitempty"`  // reminder: 1 for the first
-	Event string    `json:"event,omitempty"` // notification: attention, rejected, active
-	Day   string    `json:"day,omitempty"`   // digest: the day it covers
-	By    string    `json:"by,omitempty"`    // who asked for it
+	Token    string    `json:"token,omitempty"`    // invite, password reset, client link
+	Lang     string    `json:"lang,omitempty"`     // the business client's language
+	Stage    Stage     `json:"stage,omitempty"`    // reminder: the stage it nudges out of
+	Since    time.Time `json:"since,omitzero"`     // reminder: when that stage began
+	Step     int       `json:"step,omitempty"`     // reminder: 1 for the first
+	Event    string    `json:"event,omitempty"`    // notification: attention, rejected, active
+	Day      string    `json:"day,omitempty"`      // digest: the day it covers
+	By       string    `json:"by,omitempty"`       // who asked for it
+	Endpoint string    `json:"endpoint,omitempty"` // endpoint disabled: its URL
 }
 
 // MailBody is a rendered message.
@@ -210,6 +213,11 @@ func (s *Store) FinishMail(ctx context.Context, m Message, state, problem, subje
 		if err := tx.Model(&Message{}).Where("id = ?", m.ID).Updates(updates).Error; err != nil {
 			return err
 		}
+		if m.Kind == MailReminder && m.ClientID != nil && (state == MailSent || state == MailOutbox) {
+			if err := s.emitReminder(tx, m); err != nil {
+				return err
+			}
+		}
 		if event != nil && m.ClientID != nil {
 			e := *event
 			e.OrganisationID, e.ClientID, e.At = m.OrganisationID, *m.ClientID, now
@@ -222,6 +230,21 @@ func (s *Store) FinishMail(ctx context.Context, m Message, state, problem, subje
 		s.notify(m.OrganisationID, *m.ClientID, err)
 	}
 	return wrap(err, "finish e-mail")
+}
+
+// emitReminder sends reminder.sent for a reminder just delivered.
+func (s *Store) emitReminder(tx *gorm.DB, m Message) error {
+	d, err := s.MailData(m)
+	if err != nil {
+		return err
+	}
+	var c Client
+	if err := tx.First(&c, *m.ClientID).Error; err != nil {
+		return err
+	}
+	data := hookReminderData{Client: hookClient(c)}
+	data.Reminder.Stage, data.Reminder.Step, data.Reminder.To = d.Stage, d.Step, m.To
+	return s.emit(tx, m.OrganisationID, c.ID, HookReminderSent, "evt_reminder_"+strconv.FormatInt(m.ID, 10), data)
 }
 
 // RetryMail puts m back in the queue after a temporary failure; a failure

@@ -29,6 +29,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 		&PasswordReset{},
 		&APIKey{},
 		&IdempotentRequest{},
+		&Endpoint{},
+		&Delivery{},
+		&DeliveryAttempt{},
 	)
 	if err == nil {
 		err = s.sealWebhookSecrets(ctx)

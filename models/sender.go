@@ -160,7 +160,11 @@ func (s *Store) CreateSender(ctx context.Context, tenantID, clientID int64, acto
 		if err := tx.Create(&snd).Error; err != nil {
 			return err
 		}
-		if err := syncClientSender(tx, c.ID, now, true); err != nil {
+		after, err := s.syncClientSender(tx, c.ID, now, true)
+		if err != nil {
+			return err
+		}
+		if err := s.emitSender(tx, after, nil, snd); err != nil {
 			return err
 		}
 		return addEvent(tx, Event{OrganisationID: tenantID, ClientID: clientID, SenderID: &snd.ID, At: now,
@@ -194,7 +198,7 @@ func (s *Store) UpdateSender(ctx context.Context, tenantID, id int64, actor User
 		if err := tx.Select("*").Omit("created_at", "lease_owner", "lease_until").Save(&snd).Error; err != nil {
 			return err
 		}
-		if err := syncClientSender(tx, snd.ClientID, s.now(), true); err != nil {
+		if _, err := s.syncClientSender(tx, snd.ClientID, s.now(), true); err != nil {
 			return err
 		}
 		return addEvent(tx, Event{OrganisationID: tenantID, ClientID: snd.ClientID, SenderID: &snd.ID, At: s.now(),
@@ -222,15 +226,15 @@ func (s *Store) Senders(ctx context.Context, tenantID, clientID int64) ([]Sender
 // syncClientSender copies the latest live sender's stage and number onto
 // the client row, so the list filters and searches one table.
 // touch marks the client as changed even when the stage stays.
-func syncClientSender(tx *gorm.DB, clientID int64, now time.Time, touch bool) error {
+func (s *Store) syncClientSender(tx *gorm.DB, clientID int64, now time.Time, touch bool) (Client, error) {
 	var c Client
 	if err := tx.First(&c, clientID).Error; err != nil {
-		return err
+		return c, err
 	}
 	var latest Sender
 	err := tx.Where("client_id = ? AND stage <> ?", clientID, SenderDeleted).Order("created_at DESC, id DESC").First(&latest).Error
 	if err != nil && err != gorm.ErrRecordNotFound {
-		return err
+		return c, err
 	}
 	stage := journeyStage(c.AccountStage, latest.Stage)
 	updates := map[string]any{"sender_stage": latest.Stage, "sender_phone": latest.Phone(), "stage": stage,
@@ -241,7 +245,16 @@ func syncClientSender(tx *gorm.DB, clientID int64, now time.Time, touch bool) er
 	if touch || stage != c.Stage || latest.Stage != c.SenderStage {
 		updates["last_change_at"] = now
 	}
-	return tx.Model(&Client{}).Where("id = ?", clientID).Updates(updates).Error
+	if err := tx.Model(&Client{}).Where("id = ?", clientID).Updates(updates).Error; err != nil {
+		return c, err
+	}
+	before := c
+	c.SenderStage, c.SenderPhone, c.Stage = latest.Stage, latest.Phone(), stage
+	if stage != before.Stage {
+		c.StageSince = now
+		return c, s.emitClient(tx, HookClientStageChanged, c, &before.Stage)
+	}
+	return c, nil
 }
 
 func orDash(s string) string {
