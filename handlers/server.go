@@ -104,7 +104,10 @@ func New(store *models.Store, onboard *onboarding.Service, cfg Config) http.Hand
 		h.securityHeaders,
 		h.requestLogger(),
 		middleware.Recover(),
-		middleware.BodyLimit("1M"),
+		// Imports bring their own, larger limit (createImport).
+		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: func(c echo.Context) bool {
+			return c.Request().Method == http.MethodPost && (c.Path() == importPrefix || c.Path() == apiPrefix+"/imports")
+		}}),
 		middleware.CSRFWithConfig(middleware.CSRFConfig{
 			TokenLookup:    "form:_csrf,header:X-CSRF-Token",
 			CookieName:     "wabadesk_csrf",

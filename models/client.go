@@ -231,33 +231,47 @@ func checkUnique(tx *gorm.DB, tenantID, selfID int64, in ClientInput, v Validati
 // checked against what Sinch requires, so a client about to be submitted is
 // not saved half-done, and it is stored as submitting (queued for Sinch).
 func (s *Store) CreateClient(ctx context.Context, tenantID int64, actor User, in ClientInput, forSubmit bool) (Client, error) {
-	v := in.Validate(forSubmit)
-	now := s.now()
-	c := Client{OrganisationID: tenantID, ClientInput: in, AccountStage: AccountDraft, Stage: StageDraft, StageSince: now, LastChangeAt: now}
-	title := "Client created as a draft"
-	if forSubmit {
-		// The submission is recorded with the client, so it is never lost:
-		// if nothing else sends it, the worker does.
-		c.AccountStage, c.Stage, title = AccountQueued, StageQueued, "Client created"
-		c.NextAttemptAt, c.NextSyncAt, c.SyncPriority = &now, &now, PriorityAction
-	}
+	var c Client
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := checkUnique(tx, tenantID, 0, in, v); err != nil {
-			return err
-		}
-		if err := v.Err(); err != nil {
-			return err
-		}
-		if err := tx.Create(&c).Error; err != nil {
-			return err
-		}
-		if err := s.emitClient(tx, HookClientCreated, c, nil); err != nil {
-			return err
-		}
-		return addEvent(tx, Event{OrganisationID: tenantID, ClientID: c.ID, At: now, Source: SourceStaff, Actor: actor.Name, Title: title})
+		var err error
+		c, err = s.createClientTx(tx, tenantID, actor, in, Contact{ContactLanguage: "en"}, forSubmit, "")
+		return err
 	})
 	s.notify(tenantID, c.ID, err)
 	return c, wrap(err, "create client")
+}
+
+// createClientTx is CreateClient inside tx, with a contact; title, if
+// set, is the timeline's first line.
+func (s *Store) createClientTx(tx *gorm.DB, tenantID int64, actor User, in ClientInput, contact Contact, forSubmit bool, title string) (Client, error) {
+	v := in.Validate(forSubmit)
+	now := s.now()
+	c := Client{OrganisationID: tenantID, ClientInput: in, Contact: contact, AccountStage: AccountDraft, Stage: StageDraft, StageSince: now, LastChangeAt: now}
+	if title == "" {
+		title = "Client created as a draft"
+		if forSubmit {
+			title = "Client created"
+		}
+	}
+	if forSubmit {
+		// The submission is recorded with the client, so it is never lost:
+		// if nothing else sends it, the worker does.
+		c.AccountStage, c.Stage = AccountQueued, StageQueued
+		c.NextAttemptAt, c.NextSyncAt, c.SyncPriority = &now, &now, PriorityAction
+	}
+	if err := checkUnique(tx, tenantID, 0, in, v); err != nil {
+		return c, err
+	}
+	if err := v.Err(); err != nil {
+		return c, err
+	}
+	if err := tx.Create(&c).Error; err != nil {
+		return c, err
+	}
+	if err := s.emitClient(tx, HookClientCreated, c, nil); err != nil {
+		return c, err
+	}
+	return c, addEvent(tx, Event{OrganisationID: tenantID, ClientID: c.ID, At: now, Source: SourceStaff, Actor: actor.Name, Title: title})
 }
 
 // UpdateClient changes a client's data while it is editable (forSubmit as

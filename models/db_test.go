@@ -19,7 +19,7 @@ import (
 // These tests run on SQLite and, with WABADESK_TEST_DATABASE_URL, on
 // PostgreSQL; they pin down where the two databases differ.
 
-func mustStore(t *testing.T) (*models.Store, models.Organisation, models.User) {
+func mustStore(t testing.TB) (*models.Store, models.Organisation, models.User) {
 	t.Helper()
 	store := models.NewStore(modelstest.Open(t))
 	store.PasswordCost = bcrypt.MinCost

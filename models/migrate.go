@@ -32,6 +32,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 		&Endpoint{},
 		&Delivery{},
 		&DeliveryAttempt{},
+		&Import{},
+		&ImportRow{},
 	)
 	if err == nil {
 		err = s.sealWebhookSecrets(ctx)

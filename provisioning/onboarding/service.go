@@ -18,6 +18,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"wabadesk/models"
@@ -68,6 +69,7 @@ type Service struct {
 	kick      chan struct{}
 	tenants   tenantLimits
 	inflight  sync.WaitGroup
+	importing atomic.Bool // a ContinueImports pass is running
 }
 
 // New returns a Service.

@@ -22,6 +22,7 @@ func (s *Service) Run(ctx context.Context, every time.Duration) {
 	defer recover.Stop()
 	s.startedAt()
 	s.recoverCalls(ctx)
+	s.continueImports(ctx)
 	for {
 		if err := d.fill(ctx); err != nil && ctx.Err() == nil {
 			s.log().Error("worker: listing due work failed", "error", err)
@@ -41,6 +42,7 @@ func (s *Service) Run(ctx context.Context, every time.Duration) {
 		case <-tick.C:
 		case <-recover.C:
 			s.recoverCalls(ctx)
+			s.continueImports(ctx)
 		case <-prune.C:
 			if err := s.store.PruneCallbacks(ctx); err != nil {
 				s.log().Warn("prune callbacks failed", "error", err)
@@ -204,4 +206,20 @@ func (s *Service) log() *slog.Logger {
 		return s.Logger
 	}
 	return slog.Default()
+}
+
+// continueImports finishes, beside the loop, client imports a stopped
+// process left half-done; a pass already running is left to finish.
+func (s *Service) continueImports(ctx context.Context) {
+	if !s.importing.CompareAndSwap(false, true) {
+		return
+	}
+	s.inflight.Add(1)
+	go func() {
+		defer s.inflight.Done()
+		defer s.importing.Store(false)
+		if err := s.store.ContinueImports(ctx); err != nil && ctx.Err() == nil {
+			s.log().Error("worker: continuing an import failed", "error", err)
+		}
+	}()
 }
