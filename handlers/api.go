@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -55,15 +56,15 @@ func problemJSON(c echo.Context, status int, title, detail string, fields models
 		p.Type = "https://wabadesk.dev/problems/validation"
 	}
 	for _, f := range slices.Sorted(maps.Keys(fields)) {
-		name := f
-		if name == "" {
-			name = "_"
-		}
+		name := cmp.Or(apiFieldNames[f], f)
 		p.Errors = append(p.Errors, fieldProblem{Field: name, Message: fields[f]})
 	}
 	b, _ := json.Marshal(p)
 	return c.Blob(status, "application/problem+json", b)
 }
+
+// apiFieldNames names form fields the API nests differently.
+var apiFieldNames = map[string]string{"": "_", "contact_name": "contact.name", "contact_email": "contact.email", "contact_language": "contact.language"}
 
 // apiError is the error handler's answer on the API: the same error table
 // as the pages, as problem+json.
@@ -206,7 +207,9 @@ func (h *Handler) idempotent(next echo.HandlerFunc) echo.HandlerFunc {
 		if len(key) > 255 {
 			return problemJSON(c, http.StatusBadRequest, "Idempotency-Key too long", "Use at most 255 characters, like a UUID.", nil)
 		}
-		body, err := io.ReadAll(c.Request().Body)
+		// Imports skip the 1 MB body limit; what is beyond theirs is refused
+		// by the import itself.
+		body, err := io.ReadAll(io.LimitReader(c.Request().Body, models.ImportMaxBytes+1))
 		if err != nil {
 			return err
 		}

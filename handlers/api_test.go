@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -90,15 +92,21 @@ func (r apiAnswer) problem(t *testing.T) map[string]string {
 	return out
 }
 
+// csvBody is a request body sent as text/csv.
+type csvBody string
+
 func (c *apiCaller) do(method, path string, body any, header ...string) apiAnswer {
 	c.t.Helper()
 	var raw []byte
-	if body != nil {
+	contentType := "application/json"
+	if csv, ok := body.(csvBody); ok {
+		raw, contentType = []byte(csv), "text/csv"
+	} else if body != nil {
 		raw, _ = json.Marshal(body)
 	}
 	req, _ := http.NewRequest(method, c.app.srv.URL+"/api/v1"+path, bytes.NewReader(raw))
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if c.key != "" {
 		req.Header.Set("Authorization", "Bearer "+c.key)
@@ -472,4 +480,100 @@ func TestClientListExportsCSVWithItsFilter(t *testing.T) {
 	if !strings.Contains(lines[1], `'=HYPERLINK`) || !strings.Contains(lines[1], "Draft") {
 		t.Fatalf("row not made safe for spreadsheets: %s", lines[1])
 	}
+}
+
+func TestAPIImportsClientsAndManagesEndpoints(t *testing.T) {
+	app := mustApp(t)
+	owner := app.browser()
+	owner.mustSignup("Acme", "olga@acme.test")
+	agent := app.api(t, owner.mustKey("CRM sync", "agent"))
+	admin := app.api(t, owner.mustKey("Ops", "admin"))
+	viewer := app.api(t, owner.mustKey("BI", "viewer"))
+
+	// Endpoints: admin keys only; the secret comes once.
+	if r := agent.do(http.MethodPost, "/endpoints", map[string]any{"url": "https://crm.example.com/hooks", "events": []string{"client.created"}}); r.status != http.StatusForbidden {
+		t.Fatalf("agent adds an endpoint: %d", r.status)
+	}
+	if r := admin.do(http.MethodPost, "/endpoints", map[string]any{"url": "http://crm.example.com/hooks", "events": []string{}}); r.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.problem(t)["url"], "https") || r.problem(t)["events"] == "" {
+		t.Fatalf("bad endpoint: %d %s", r.status, r.body)
+	}
+	var ep struct {
+		ID     int64
+		Secret string
+	}
+	admin.do(http.MethodPost, "/endpoints", map[string]any{"url": "https://crm.example.com/hooks", "events": []string{"client.created"}}).json(t, &ep)
+	if !strings.HasPrefix(ep.Secret, "whsec_") {
+		t.Fatalf("endpoint secret %q", ep.Secret)
+	}
+	var eps struct{ Data []map[string]any }
+	admin.do(http.MethodGet, "/endpoints", nil).json(t, &eps)
+	if len(eps.Data) != 1 || eps.Data[0]["secret"] != nil {
+		t.Fatalf("listed endpoints %v: want one, without its secret", eps.Data)
+	}
+
+	// A contact with the client, its errors named as sent.
+	r := agent.do(http.MethodPost, "/clients", map[string]any{"name": "Padaria", "contact": map[string]any{"email": "not-an-address"}})
+	if r.status != http.StatusUnprocessableEntity || r.problem(t)["contact.email"] == "" {
+		t.Fatalf("bad contact: %d %s", r.status, r.body)
+	}
+
+	// Imports: a CSV body; rows with problems are listed and left out.
+	file := importHeader + importRow(1, "100000000001") + importRow(2, "12ab") + importRow(3, "100000000003")
+	if r := viewer.do(http.MethodPost, "/imports?mode=draft", csvBody(file)); r.status != http.StatusForbidden {
+		t.Fatalf("viewer imports: %d", r.status)
+	}
+	if r := agent.do(http.MethodPost, "/imports?mode=later", csvBody(file)); r.status != http.StatusUnprocessableEntity || r.problem(t)["mode"] == "" {
+		t.Fatalf("bad mode: %d %s", r.status, r.body)
+	}
+	if r := agent.do(http.MethodPost, "/imports?mode=draft", csvBody("name,phone\nA,1\n")); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.problem(t)["file"], "Missing") {
+		t.Fatalf("not the template: %d %s", r.status, r.body)
+	}
+	var im struct {
+		ID       int64
+		State    string
+		Created  int
+		Problems []struct {
+			Line    int
+			Column  string
+			Message string
+		}
+	}
+	agent.do(http.MethodPost, "/imports?mode=submit", csvBody(file), "Idempotency-Key", "import-1").json(t, &im)
+	if len(im.Problems) != 1 || im.Problems[0].Line != 3 || im.Problems[0].Column != "business_manager_id" {
+		t.Fatalf("problems %+v: want line 3's business_manager_id", im.Problems)
+	}
+	var again struct{ ID int64 }
+	agent.do(http.MethodPost, "/imports?mode=submit", csvBody(file), "Idempotency-Key", "import-1").json(t, &again)
+	if again.ID != im.ID {
+		t.Fatalf("a retried import made import %d, not the first's %d", again.ID, im.ID)
+	}
+	for i := 0; i < 100 && im.State != models.ImportDone; i++ {
+		time.Sleep(20 * time.Millisecond)
+		agent.do(http.MethodGet, "/imports/"+itoa(im.ID), nil).json(t, &im)
+	}
+	if im.State != models.ImportDone || im.Created != 2 {
+		t.Fatalf("import %s with %d created, want done with 2", im.State, im.Created)
+	}
+	res := agent.do(http.MethodGet, "/imports/"+itoa(im.ID)+"/result.csv", nil)
+	if lines := strings.Split(strings.TrimSpace(string(res.body)), "\n"); len(lines) != 4 || !strings.Contains(lines[2], "skipped") {
+		t.Fatalf("result:\n%s", res.body)
+	}
+	var list struct{ Data []apiClientJSON }
+	agent.do(http.MethodGet, "/clients?stage=queued", nil).json(t, &list)
+	if len(list.Data) != 2 {
+		t.Fatalf("%d clients queued for Sinch, want the 2 imported", len(list.Data))
+	}
+
+	other := app.browser()
+	other.mustSignup("Other", "otto@other.test")
+	if r := app.api(t, other.mustKey("Theirs", "admin")).do(http.MethodGet, "/imports/"+itoa(im.ID), nil); r.status != http.StatusNotFound {
+		t.Fatalf("another organisation's import: %d", r.status)
+	}
+}
+
+const importHeader = "name,project_id,business_manager_id,mode,waba_name,company_legal_name,display_name,business_category,business_manager,region,meta_local_storage,contact_name,contact_email,language\n"
+
+func importRow(i int, bm string) string {
+	return fmt.Sprintf("Cliente %d,%08x-8d7b-4f0e-9a3b-2d6c5e4f7a81,%s,partner,Cliente %d Ltda,,Cliente %d,FOOD_AND_GROCERY,,,,Maria,maria%d@example.com,pt\n", i, i, bm, i, i, i)
 }

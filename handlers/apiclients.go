@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -42,8 +43,11 @@ type apiClient struct {
 	Contact              apiContact `json:"contact"`
 	RemindersPaused      bool       `json:"reminders_paused"`
 	URL                  string     `json:"url"` // the staff page
-	CreatedAt            time.Time  `json:"created_at"`
-	LastChangeAt         time.Time  `json:"last_change_at"`
+	// MetaApprovalURL is where the business client approves the request,
+	// while the client waits for that.
+	MetaApprovalURL string    `json:"meta_approval_url"`
+	CreatedAt       time.Time `json:"created_at"`
+	LastChangeAt    time.Time `json:"last_change_at"`
 }
 
 type apiContact struct {
@@ -52,8 +56,12 @@ type apiContact struct {
 	Language string `json:"language"`
 }
 
-func (h *Handler) apiClientOf(cl models.Client) apiClient {
-	return apiClient{ID: cl.ID, Name: cl.Name, Stage: string(cl.Stage), StageLabel: cl.Stage.Label(), StageSince: cl.StageSince,
+func (h *Handler) apiClientOf(ctx context.Context, cl models.Client) apiClient {
+	var meta string
+	if cl.Stage == models.StageMetaApproval {
+		meta, _ = h.metaLink(ctx, cl.OrganisationID, cl)
+	}
+	return apiClient{MetaApprovalURL: meta, ID: cl.ID, Name: cl.Name, Stage: string(cl.Stage), StageLabel: cl.Stage.Label(), StageSince: cl.StageSince,
 		WaitingOn: cl.Stage.WaitingOn(), NeedsAttention: h.store.NeedsAttention(cl), AccountStage: string(cl.AccountStage),
 		SenderStage: string(cl.SenderStage), SenderPhone: cl.SenderPhone, ProjectID: cl.ProjectID, Legacy: cl.Legacy,
 		BusinessManagerID: cl.BusinessManagerID, WabaName: cl.WabaName, CompanyLegalName: cl.CompanyLegalName,
@@ -77,8 +85,34 @@ type apiClientInput struct {
 	SinchBusinessManager *string `json:"sinch_business_manager"`
 	Region               *string `json:"region"`
 	MetaLocalStorage     *string `json:"meta_local_storage"`
+	// Contact is the business client's contact, for links and reminders.
+	Contact         *apiContactInput `json:"contact"`
+	RemindersPaused *bool            `json:"reminders_paused"`
 	// Submit sends the client to Sinch at once (create and update).
 	Submit bool `json:"submit"`
+}
+
+// apiContactInput changes the fields sent; absent ones keep their value.
+type apiContactInput struct {
+	Name     *string `json:"name"`
+	Email    *string `json:"email"`
+	Language *string `json:"language"`
+}
+
+func (in *apiContactInput) apply(c *models.Contact) {
+	if in != nil {
+		setSent(&c.ContactName, in.Name)
+		setSent(&c.ContactEmail, in.Email)
+		setSent(&c.ContactLanguage, in.Language)
+	}
+}
+
+// changesClient says whether the update touches the client's own data
+// (only those need it editable).
+func (in apiClientInput) changesClient() bool {
+	return in.Name != nil || in.ProjectID != nil || in.Legacy != nil || in.BusinessManagerID != nil || in.WabaName != nil ||
+		in.CompanyLegalName != nil || in.SenderDisplayName != nil || in.BusinessCategory != nil ||
+		in.SinchBusinessManager != nil || in.Region != nil || in.MetaLocalStorage != nil || in.Submit
 }
 
 // setSent sets *dst to what the request sent, if it sent the field.
@@ -154,7 +188,7 @@ func (h *Handler) apiListClients(c echo.Context) error {
 	}
 	out := apiClientList{Data: make([]apiClient, 0, len(clients))}
 	for _, cl := range clients {
-		out.Data = append(out.Data, h.apiClientOf(cl))
+		out.Data = append(out.Data, h.apiClientOf(c.Request().Context(), cl))
 	}
 	if next != nil {
 		out.NextCursor = next.Encode()
@@ -167,7 +201,7 @@ func (h *Handler) apiShowClient(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, h.apiClientOf(cl))
+	return c.JSON(http.StatusOK, h.apiClientOf(c.Request().Context(), cl))
 }
 
 // apiCreateClient saves a draft, or submits it at once with "submit": true.
@@ -178,16 +212,23 @@ func (h *Handler) apiCreateClient(c echo.Context) error {
 	}
 	var ci models.ClientInput
 	in.apply(&ci)
+	var contact models.Contact
+	in.Contact.apply(&contact)
 	u := currentUser(c)
-	cl, err := h.store.CreateClient(c.Request().Context(), u.OrganisationID, *u, ci, in.Submit)
+	cl, err := h.store.CreateClientWithContact(c.Request().Context(), u.OrganisationID, *u, ci, contact, in.Submit)
 	if err != nil {
 		return err
+	}
+	if in.RemindersPaused != nil && *in.RemindersPaused {
+		if cl, err = h.store.UpdateContact(c.Request().Context(), u.OrganisationID, cl.ID, *u, cl.Contact, true); err != nil {
+			return err
+		}
 	}
 	c.Response().Header().Set(echo.HeaderLocation, h.link(apiPrefix+"/clients/"+itoa(cl.ID)))
 	if in.Submit {
 		return h.apiSubmit(c, cl, http.StatusCreated)
 	}
-	return c.JSON(http.StatusCreated, h.apiClientOf(cl))
+	return c.JSON(http.StatusCreated, h.apiClientOf(c.Request().Context(), cl))
 }
 
 // apiUpdateClient changes the fields sent, while the client is editable.
@@ -200,17 +241,28 @@ func (h *Handler) apiUpdateClient(c echo.Context) error {
 	if err := bindJSON(c, &in); err != nil {
 		return err
 	}
-	ci := cl.ClientInput
-	in.apply(&ci)
 	u := currentUser(c)
-	updated, err := h.store.UpdateClient(c.Request().Context(), u.OrganisationID, cl.ID, *u, ci, in.Submit)
-	if err != nil {
-		return err
+	ctx := c.Request().Context()
+	if in.Contact != nil || in.RemindersPaused != nil { // the contact can change at any stage
+		contact, paused := cl.Contact, cl.RemindersPaused
+		in.Contact.apply(&contact)
+		setSent(&paused, in.RemindersPaused)
+		if cl, err = h.store.UpdateContact(ctx, u.OrganisationID, cl.ID, *u, contact, paused); err != nil {
+			return err
+		}
+	}
+	updated := cl
+	if in.changesClient() {
+		ci := cl.ClientInput
+		in.apply(&ci)
+		if updated, err = h.store.UpdateClient(ctx, u.OrganisationID, cl.ID, *u, ci, in.Submit); err != nil {
+			return err
+		}
 	}
 	if in.Submit {
 		return h.apiSubmit(c, updated, http.StatusOK)
 	}
-	return c.JSON(http.StatusOK, h.apiClientOf(updated))
+	return c.JSON(http.StatusOK, h.apiClientOf(c.Request().Context(), updated))
 }
 
 func (h *Handler) apiSubmitClient(c echo.Context) error {
@@ -239,7 +291,7 @@ func (h *Handler) apiSubmit(c echo.Context, cl models.Client, status int) error 
 	if err != nil {
 		return err
 	}
-	return c.JSON(status, h.apiClientOf(fresh))
+	return c.JSON(status, h.apiClientOf(ctx, fresh))
 }
 
 // apiDeleteClient deletes a draft.

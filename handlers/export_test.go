@@ -19,7 +19,7 @@ func RouteTable() []RouteInfo {
 	var out []RouteInfo
 	for _, r := range (&Handler{}).routes() {
 		out = append(out, RouteInfo{Method: r.method, Path: r.path, Machine: r.access == machine,
-			Public: r.access == public, MinRole: r.access.minRole(), Audit: r.audit, API: r.access == apiRead || r.access == apiWrite})
+			Public: r.access == public, MinRole: r.access.minRole(), Audit: r.audit, API: r.access >= apiRead})
 	}
 	return out
 }

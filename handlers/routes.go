@@ -20,6 +20,7 @@ const (
 	owner                  // owners only
 	apiRead                // an API key of any role
 	apiWrite               // an API key acting as agent or admin
+	apiAdmin               // an API key acting as admin
 )
 
 // minRole is the role an access level requires.
@@ -27,7 +28,7 @@ func (a access) minRole() models.Role {
 	switch a {
 	case agent, apiWrite:
 		return models.RoleAgent
-	case admin:
+	case admin, apiAdmin:
 		return models.RoleAdmin
 	case owner:
 		return models.RoleOwner
@@ -182,17 +183,23 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, apiPrefix + "/clients/:id/links", h.apiListLinks, apiRead, ""},
 		{http.MethodPost, apiPrefix + "/clients/:id/links", h.apiCreateLink, apiWrite, "link.created"},
 		{http.MethodPost, apiPrefix + "/clients/:id/links/:lid/revoke", h.apiRevokeLink, apiWrite, "link.revoked"},
+		{http.MethodPost, apiPrefix + "/imports", h.apiCreateImport, apiWrite, "import.started"},
+		{http.MethodGet, apiPrefix + "/imports/:id", h.apiShowImport, apiWrite, ""},
+		{http.MethodGet, apiPrefix + "/imports/:id/result.csv", h.importResult, apiWrite, ""},
+		{http.MethodGet, apiPrefix + "/endpoints", h.apiListEndpoints, apiAdmin, ""},
+		{http.MethodPost, apiPrefix + "/endpoints", h.apiCreateEndpoint, apiAdmin, "endpoint.created"},
+		{http.MethodDelete, apiPrefix + "/endpoints/:id", h.apiDeleteEndpoint, apiAdmin, "endpoint.deleted"},
 	}
 }
 
 // register adds every route with the middleware its access level needs.
 func (h *Handler) register(e *echo.Echo) {
 	for _, r := range h.routes() {
-		if r.audit != "" && r.access != apiRead && r.access != apiWrite {
+		if r.audit != "" && r.access < apiRead {
 			r.handler = h.audited(r.audit, r.handler)
 		}
 		switch r.access {
-		case apiRead, apiWrite:
+		case apiRead, apiWrite, apiAdmin:
 			// Audited every call, with the key's name; retries made safe by
 			// Idempotency-Key.
 			e.Add(r.method, r.path, h.apiAudited(r.audit, h.idempotent(r.handler)), h.apiAuth, apiRequire(r.access.minRole()))

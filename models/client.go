@@ -231,10 +231,16 @@ func checkUnique(tx *gorm.DB, tenantID, selfID int64, in ClientInput, v Validati
 // checked against what Sinch requires, so a client about to be submitted is
 // not saved half-done, and it is stored as submitting (queued for Sinch).
 func (s *Store) CreateClient(ctx context.Context, tenantID int64, actor User, in ClientInput, forSubmit bool) (Client, error) {
+	return s.CreateClientWithContact(ctx, tenantID, actor, in, Contact{}, forSubmit)
+}
+
+// CreateClientWithContact is CreateClient with the business client's
+// contact (checked with the same messages as the contact card).
+func (s *Store) CreateClientWithContact(ctx context.Context, tenantID int64, actor User, in ClientInput, contact Contact, forSubmit bool) (Client, error) {
 	var c Client
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
-		c, err = s.createClientTx(tx, tenantID, actor, in, Contact{ContactLanguage: "en"}, forSubmit, "")
+		c, err = s.createClientTx(tx, tenantID, actor, in, contact, forSubmit, "")
 		return err
 	})
 	s.notify(tenantID, c.ID, err)
@@ -245,6 +251,11 @@ func (s *Store) CreateClient(ctx context.Context, tenantID int64, actor User, in
 // set, is the timeline's first line.
 func (s *Store) createClientTx(tx *gorm.DB, tenantID int64, actor User, in ClientInput, contact Contact, forSubmit bool, title string) (Client, error) {
 	v := in.Validate(forSubmit)
+	if cv, ok := AsValidation(contact.Validate()); ok {
+		for k, msg := range cv {
+			v.Add(k, msg)
+		}
+	}
 	now := s.now()
 	c := Client{OrganisationID: tenantID, ClientInput: in, Contact: contact, AccountStage: AccountDraft, Stage: StageDraft, StageSince: now, LastChangeAt: now}
 	if title == "" {
