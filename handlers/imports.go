@@ -122,7 +122,7 @@ func (h *Handler) renderImport(c echo.Context, status int, im models.Import, for
 	if err != nil {
 		return err
 	}
-	v := views.ImportView{ID: im.ID, URL: importPath(im.ID), FileName: im.FileName, CreatedBy: im.CreatedByName,
+	v := views.ImportView{ID: im.ID, URL: importPath(im.ID), Self: c.Request().URL.RequestURI(), FileName: im.FileName, CreatedBy: im.CreatedByName,
 		Created: im.CreatedAt.UTC().Format("2 Jan 2006 15:04 UTC"), State: im.State, Rows: im.Rows, DraftReady: im.DraftReady,
 		SubmitReady: im.SubmitReady, Columns: models.ImportColumns, OnlyProblems: onlyProblems, Form: form, Progress: progress,
 		Shown: int(total), Page: page, Pages: max(1, int((total+importPageSize-1)/importPageSize))}
@@ -169,9 +169,6 @@ func (h *Handler) renderImport(c echo.Context, status int, im models.Import, for
 	}
 	p := h.page(c, "Import "+im.FileName, "clients")
 	p.Live = "" // the progress region polls on its own while work goes on
-	if c.Request().Header.Get("HX-Request") == "true" {
-		return render(c, status, views.ImportProgressRegion(v))
-	}
 	return render(c, status, views.ImportPage(p, v))
 }
 
