@@ -18,13 +18,29 @@ func (h *Handler) healthz(c echo.Context) error {
 	return c.String(http.StatusOK, "ok")
 }
 
-// readyz says the database answers, so a load balancer can route to us.
+// readyz says the database takes reads and writes, so a load balancer
+// can route to us: a database that answers but cannot commit (disk full,
+// read-only) is 503 too. The log says so when readiness changes, not on
+// every probe.
 func (h *Handler) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
+	why := ""
 	if err := h.store.Ping(ctx); err != nil {
-		h.log.Warn("not ready", slog.String("error", err.Error()))
-		return c.String(http.StatusServiceUnavailable, "database unreachable")
+		why = "database unreachable: " + err.Error()
+	} else if err := h.store.CheckWritable(ctx, h.instance); err != nil {
+		why = "database takes no writes: " + err.Error()
+	}
+	if was := h.unready.Swap(&why); was == nil || *was != why {
+		switch {
+		case why != "":
+			h.log.Error("not ready", slog.String("reason", why))
+		case was != nil:
+			h.log.Info("ready again")
+		}
+	}
+	if why != "" {
+		return c.String(http.StatusServiceUnavailable, strings.SplitN(why, ":", 2)[0])
 	}
 	return c.String(http.StatusOK, "ready")
 }

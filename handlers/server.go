@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 
 	"github.com/gorilla/sessions"
 	"github.com/klauspost/compress/gzhttp"
@@ -78,6 +79,10 @@ type Handler struct {
 	// tokenTenants maps client-link tokens to their organisation, for portals.
 	tokenTenants tokenTenants
 	apiLimit     apiLimiters // per API key
+	// instance names this process in the readiness write check; unready
+	// is the last probe's reason ("" when ready), to log changes once.
+	instance string
+	unready  atomic.Pointer[string]
 }
 
 // New builds the whole HTTP application; main and the tests both use it.
@@ -94,6 +99,7 @@ func New(store *models.Store, onboard *onboarding.Service, cfg Config) http.Hand
 		users: newTenantCache[models.User](store, cacheTTL, 1<<20), conns: newTenantCache[onboarding.Connection](store, cacheTTL, 1<<20)}
 
 	h.apiLimit.rate = cmp.Or(cfg.APIRate, defaultAPIRate)
+	h.instance = onboard.ID // unique per process
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = h.handleError

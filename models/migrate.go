@@ -34,6 +34,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		&DeliveryAttempt{},
 		&Import{},
 		&ImportRow{},
+		&WriteCheck{},
 	)
 	if err == nil {
 		err = s.sealWebhookSecrets(ctx)

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Store is the single gateway to the database.
@@ -94,4 +95,19 @@ func wrap(err error, what string) error {
 		return err
 	}
 	return fmt.Errorf("store: %s: %w", what, err)
+}
+
+// WriteCheck is one row per process, rewritten by readiness checks: a
+// database that can be read but not written (disk full, read-only) must
+// take no traffic.
+type WriteCheck struct {
+	Instance string    `gorm:"primaryKey;size:40"`
+	At       time.Time `gorm:"not null"`
+}
+
+// CheckWritable commits a small write, as every real request would need to.
+func (s *Store) CheckWritable(ctx context.Context, instance string) error {
+	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "instance"}},
+		DoUpdates: clause.AssignmentColumns([]string{"at"})}).Create(&WriteCheck{Instance: instance, At: s.now()}).Error
+	return wrap(err, "write check")
 }
