@@ -51,6 +51,8 @@ type config struct {
 	Mail              mail.Transport // parsed from SMTPURL by validate: SMTP, or the outbox
 	From              netmail.Address
 	Remind            mail.Cadence
+	MetricsAddr       string
+	MetricsToken      string
 }
 
 // setting documents one configuration knob for --help and the README.
@@ -79,6 +81,8 @@ func (c *config) settings() []setting {
 		{"mail-from", "WABADESK_MAIL_FROM", "", "sender address of e-mail, like \"wabadesk <desk@example.com>\" (default: wabadesk <no-reply@host of base-url>)", &c.MailFrom},
 		{"remind-after", "WABADESK_REMIND_AFTER", "", "when business clients are reminded, like meta_approval=24h,72h,168h,verification=1h,24h (the default; at Meta weekly after the last until the request expires)", &c.RemindAfter},
 		{"stuck-after", "WABADESK_STUCK_AFTER", "", "override 'needs attention' thresholds per stage, like meta_approval=72h,verification=12h (defaults in the README)", &c.StuckAfter},
+		{"metrics-addr", "WABADESK_METRICS_ADDR", "", "host:port to serve Prometheus metrics on at /metrics, apart from the app (default: off)", &c.MetricsAddr},
+		{"metrics-token", "WABADESK_METRICS_TOKEN", "", "serve /metrics on the app's own address to scrapers sending Authorization: Bearer <this token> (16+ characters; default: off)", &c.MetricsToken},
 	}
 }
 
@@ -131,6 +135,14 @@ func (c *config) validate() error {
 		c.BaseURL = "http://" + net.JoinHostPort(host, port)
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("metrics-addr %q: use host:port, like 127.0.0.1:9090", c.MetricsAddr))
+		}
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		errs = append(errs, fmt.Errorf("metrics-token: use at least 16 characters (it guards /metrics on the public address)"))
+	}
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
 		errs = append(errs, fmt.Errorf("base-url %q: use an absolute http(s) URL, like https://desk.example.com", c.BaseURL))
 	}

@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"syscall"
 	"time"
@@ -79,19 +80,30 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 
-	sb, sandboxConn, err := newSandbox(cfg, "http://"+ln.Addr().String()+"/sandbox", log)
+	var metrics *handlers.Metrics // nil: nothing measured
+	if cfg.MetricsAddr != "" || cfg.MetricsToken != "" {
+		metrics = handlers.NewMetrics(store, buildVersion())
+	}
+	sb, sandboxConn, err := newSandbox(cfg, "http://"+ln.Addr().String()+"/sandbox", metrics.SinchTransport(http.DefaultTransport), log)
 	if err != nil {
 		return err
 	}
 	defer sb.Close()
 	conns := onboarding.NewConnections(store, sandboxConn) // each organisation's own Sinch settings
+	conns.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: metrics.SinchTransport(http.DefaultTransport)}
 	onboard := onboarding.New(store, conns.Connect)
 	onboard.Logger = log
 	onboard.WebhookBase = cfg.BaseURL + "/webhooks/sinch/"
 	mailer := mail.New(store, cfg.Mail, cfg.From, cfg.BaseURL, unsubscribeKey(cfg.SessionSecret))
 	mailer.Remind, mailer.Logger = cfg.Remind, log
+	if metrics != nil {
+		onboard.OnSync, mailer.OnFinish = metrics.Sync, metrics.Mail
+	}
 	deliverer := hooks.New(store)
 	deliverer.Logger = log
+	if metrics != nil {
+		deliverer.OnFinish = metrics.Delivery
+	}
 	done := make(chan struct{})
 	app := handlers.New(store, onboard, handlers.Config{
 		Done:          done,
@@ -103,6 +115,8 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 		Connections:   conns,
 		Mail:          mailer,
 		Hooks:         deliverer,
+		Metrics:       metrics,
+		MetricsToken:  cfg.MetricsToken,
 	})
 	// A slow client holds a connection for at most these (event streams
 	// extend their own deadlines, handlers/live.go).
@@ -111,6 +125,18 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	srv.RegisterOnShutdown(func() { close(done) }) // ends live event streams
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	if cfg.MetricsAddr != "" { // an address of its own, for the scraper only
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("listen on %s for metrics: %w", cfg.MetricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", metrics.Handler())
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = msrv.Serve(mln) }()
+		defer msrv.Close()
+		log.Info("metrics served", "url", "http://"+mln.Addr().String()+"/metrics")
+	}
 
 	var wg sync.WaitGroup
 	wg.Add(4)
@@ -138,7 +164,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 // newSandbox builds the in-process Sinch simulator, mounted at /sandbox, and
 // the connection every sandbox-mode organisation shares. Its key is generated
 // into the data directory like the session secret; its state is kept there.
-func newSandbox(cfg config, apiURL string, log *slog.Logger) (*sandbox.Sandbox, onboarding.Connection, error) {
+func newSandbox(cfg config, apiURL string, rt http.RoundTripper, log *slog.Logger) (*sandbox.Sandbox, onboarding.Connection, error) {
 	secret, err := secretFile(filepath.Join(cfg.DataDir, "sandbox.key"))
 	if err != nil {
 		return nil, onboarding.Connection{}, err
@@ -151,7 +177,7 @@ func newSandbox(cfg config, apiURL string, log *slog.Logger) (*sandbox.Sandbox, 
 		Logf:      func(format string, args ...any) { log.Info("sandbox: " + fmt.Sprintf(format, args...)) },
 	})
 	client := provisioning.New(provisioning.Config{BaseURL: apiURL, TokenURL: apiURL + "/oauth2/token",
-		KeyID: keyID, KeySecret: secret, HTTPClient: &http.Client{Timeout: 15 * time.Second}})
+		KeyID: keyID, KeySecret: secret, HTTPClient: &http.Client{Timeout: 15 * time.Second, Transport: rt}})
 	return sb, onboarding.Connection{Client: client, MetaBase: sb.MetaRequestsURL(), Sandbox: true}, nil
 }
 
@@ -178,4 +204,20 @@ var (
 func unsubscribeKey(secret string) []byte {
 	sum := sha256.Sum256([]byte("wabadesk unsubscribe|" + secret))
 	return sum[:]
+}
+
+// buildVersion is the module version and VCS revision the binary was built
+// from, for wabadesk_build_info.
+func buildVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := bi.Main.Version
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += "+" + s.Value[:12]
+		}
+	}
+	return v
 }

@@ -58,7 +58,14 @@ type appSetup struct {
 	dsn string
 	// sinchURL, when set, is another instance's sandbox to talk to.
 	sinchURL string
+	// metrics counts everything, as main does with --metrics-token.
+	metrics bool
 }
+
+// withMetrics measures the app and serves /metrics to metricsToken.
+func withMetrics(s *appSetup) { s.metrics = true }
+
+const metricsToken = "test-metrics-token-0123"
 
 type appOption func(*appSetup)
 
@@ -90,6 +97,11 @@ func mustApp(t testing.TB, opts ...appOption) *testApp {
 	for _, o := range opts {
 		o(&appSetup{cfg: &cfg, sandbox: &sbOpts, dsn: setup.dsn, sinchURL: setup.sinchURL})
 	}
+	var hc *http.Client
+	if setup.metrics {
+		cfg.Metrics, cfg.MetricsToken = handlers.NewMetrics(store, "test"), metricsToken
+		hc = &http.Client{Transport: cfg.Metrics.SinchTransport(http.DefaultTransport)}
+	}
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = app.srv.URL
 	}
@@ -98,7 +110,7 @@ func mustApp(t testing.TB, opts ...appOption) *testApp {
 	if setup.sinchURL != "" {
 		sinchURL = setup.sinchURL
 	}
-	client := provisioning.New(provisioning.Config{BaseURL: sinchURL, KeyID: "test-key", KeySecret: "test-secret",
+	client := provisioning.New(provisioning.Config{BaseURL: sinchURL, KeyID: "test-key", KeySecret: "test-secret", HTTPClient: hc,
 		Sleep: func(context.Context, time.Duration) error { return nil }})
 	conn := onboarding.Connection{Client: client, MetaBase: app.sb.MetaRequestsURL(), Sandbox: true}
 	key, _ := models.ParseKey(strings.Repeat("5e", 32))
@@ -117,6 +129,9 @@ func mustApp(t testing.TB, opts ...appOption) *testApp {
 	cfg.Mail = app.mail
 	app.hooks = hooks.New(store)
 	cfg.Hooks = app.hooks
+	if cfg.Metrics != nil {
+		app.svc.OnSync, app.mail.OnFinish, app.hooks.OnFinish = cfg.Metrics.Sync, cfg.Metrics.Mail, cfg.Metrics.Delivery
+	}
 	app.cfg = cfg
 	app.srv.Config.Handler = handlers.New(store, app.svc, cfg)
 	t.Cleanup(func() { app.srv.Close(); app.sb.Close(); store.Close() })

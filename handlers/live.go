@@ -57,6 +57,7 @@ func (h *Handler) streamChanges(c echo.Context) error {
 func (h *Handler) stream(c echo.Context, tenantID int64, keep func(models.Change) bool) error {
 	changes, cancel := h.store.Changes.Subscribe(tenantID)
 	defer cancel()
+	defer h.cfg.Metrics.streamOpened()()
 	w := c.Response()
 	// The server's read and write timeouts (main) bound ordinary requests;
 	// a stream lifts the read deadline (the request is read; a timeout there

@@ -54,6 +54,7 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, "/healthz", h.healthz, machine, ""},
 		{http.MethodGet, "/readyz", h.readyz, machine, ""},
 		{http.MethodGet, "/favicon.ico", h.favicon, machine, ""},
+		{http.MethodGet, "/metrics", h.showMetrics, machine, ""},
 		{http.MethodPost, webhookPrefix + ":token", h.receiveWebhook, machine, ""},
 
 		{http.MethodGet, "/", h.home, public, ""},

@@ -51,6 +51,11 @@ type Config struct {
 	// Mail sends e-mail (or keeps it in the outbox); handlers queue
 	// messages through the store and kick it.
 	Mail *mail.Service
+	// Metrics, when set, counts requests and serves /metrics on this
+	// address to scrapers sending MetricsToken (main may serve it on an
+	// address of its own instead).
+	Metrics      *Metrics
+	MetricsToken string
 	// Hooks posts outgoing webhooks; handlers kick it after queueing one.
 	// Nil in tests that do not deliver.
 	Hooks *hooks.Service
@@ -125,6 +130,9 @@ func New(store *models.Store, onboard *onboarding.Service, cfg Config) http.Hand
 			ErrorHandler:   func(error, echo.Context) error { return errCSRF },
 		}),
 	)
+	if cfg.Metrics != nil {
+		e.Use(cfg.Metrics.middleware)
+	}
 	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
 	if cfg.Sandbox != nil {
 		e.Any(sandboxPrefix+"/*", h.serveSandbox, h.loadUser)

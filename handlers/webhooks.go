@@ -35,14 +35,20 @@ func (h *Handler) receiveWebhook(c echo.Context) error {
 	outcome, err := h.onboard.HandleCallback(c.Request().Context(), c.Param("token"), c.Request().Header, body)
 	switch {
 	case errors.Is(err, models.ErrNotFound):
+		h.cfg.Metrics.Callback("unknown_webhook")
 		return c.String(http.StatusNotFound, "unknown webhook")
 	case errors.Is(err, provisioning.ErrBadSignature):
+		h.cfg.Metrics.Callback("bad_signature")
 		return c.String(http.StatusUnauthorized, "bad signature")
 	case errors.Is(err, onboarding.ErrBadCallback):
+		h.cfg.Metrics.Callback("malformed")
 		return c.String(http.StatusBadRequest, "malformed callback")
 	case err != nil:
+		h.cfg.Metrics.Callback("error")
 		return err
 	}
+	h.cfg.Metrics.Callback(map[string]string{onboarding.OutcomeApplied: "applied", onboarding.OutcomeDuplicate: "duplicate",
+		onboarding.OutcomeNoClient: "no_client"}[outcome])
 	return c.String(http.StatusOK, outcome)
 }
 

@@ -35,6 +35,9 @@ type Service struct {
 	Parallel int
 	// Backoff is the first retry's delay; each failure doubles it, up to an hour.
 	Backoff time.Duration
+	// OnFinish, if set, hears each post's outcome (delivered, retry,
+	// failed) and time (metrics).
+	OnFinish func(outcome string, took time.Duration)
 
 	kick     chan struct{}
 	prunedAt time.Time
@@ -150,6 +153,13 @@ func (s *Service) deliver(ctx context.Context, d models.Delivery) {
 		return // the lease runs out and the delivery is tried again
 	}
 	a, ok := s.post(ctx, e.URL, secret, d)
+	if s.OnFinish != nil {
+		outcome := "delivered"
+		if !ok {
+			outcome = map[bool]string{true: "failed", false: "retry"}[s.now().Sub(d.CreatedAt) >= models.DeliveryGiveUp]
+		}
+		s.OnFinish(outcome, time.Duration(a.DurationMS)*time.Millisecond)
+	}
 	retry := s.now().Add(s.backoff(d.Attempts))
 	disabled, err := s.Store.FinishDelivery(ctx, d, a, ok, retry)
 	if err != nil {

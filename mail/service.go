@@ -44,6 +44,9 @@ type Service struct {
 	// still "sending" after it is marked uncertain, not sent again.
 	Lease time.Duration
 
+	// OnFinish, if set, hears each message's outcome (metrics).
+	OnFinish func(kind, state string)
+
 	kick      chan struct{}
 	scannedTo time.Time // notifications: stage entries seen up to here
 	digestDay string    // the day whose digests this process queued
@@ -67,6 +70,12 @@ func (s *Service) log() *slog.Logger {
 		return s.Logger
 	}
 	return slog.Default()
+}
+
+func (s *Service) finished(kind, state string) {
+	if s.OnFinish != nil {
+		s.OnFinish(kind, state)
+	}
 }
 
 // Kick makes Run look at the queue now rather than at its next tick.
@@ -154,6 +163,7 @@ func (s *Service) deliverOne(ctx context.Context, sess Session, m models.Message
 	var cancel cancelled
 	switch {
 	case errors.As(err, &cancel):
+		s.finished(m.Kind, models.MailCancelled)
 		if err := s.Store.CancelMail(ctx, m, string(cancel)); err != nil {
 			s.log().Error("mail: cancel failed", "message", m.ID, "error", err)
 		}
@@ -226,6 +236,7 @@ func (s *Service) finish(ctx context.Context, m models.Message, r rendered, stat
 	if err := s.Store.FinishMail(ctx, m, state, problem, r.view.Subject, r.body, ev); err != nil {
 		s.log().Error("mail: recording the outcome failed", "message", m.ID, "state", state, "error", err)
 	}
+	s.finished(m.Kind, state)
 	if state == models.MailBounced || state == models.MailFailed {
 		s.log().Warn("mail: not delivered", "message", m.ID, "kind", m.Kind, "state", state, "problem", problem)
 	}

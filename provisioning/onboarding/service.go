@@ -63,6 +63,8 @@ type Service struct {
 	// AnswerWithin is how long a person's call to Sinch may keep its page
 	// waiting; after that the page says the work goes on by itself.
 	AnswerWithin time.Duration
+	// OnSync, if set, hears each background sync's time and error (metrics).
+	OnSync func(took time.Duration, err error)
 
 	started   func() time.Time // when this process started, on its clock
 	startOnce sync.Once

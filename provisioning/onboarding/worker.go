@@ -186,7 +186,12 @@ func (d *dispatcher) start(ctx context.Context, item models.DueClient) {
 		defer s.store.ReleaseClient(context.WithoutCancel(ctx), item.ID, s.ID)
 		sctx, cancel := context.WithTimeout(ctx, callBound)
 		defer cancel()
-		if err := s.sync(sctx, item.OrganisationID, item.ID, item.SyncPriority); err != nil && ctx.Err() == nil {
+		began := time.Now()
+		err := s.sync(sctx, item.OrganisationID, item.ID, item.SyncPriority)
+		if s.OnSync != nil && ctx.Err() == nil {
+			s.OnSync(time.Since(began), err)
+		}
+		if err != nil && ctx.Err() == nil {
 			if ferr := s.afterFailure(context.WithoutCancel(ctx), item.OrganisationID, item.ID, err); ferr != nil {
 				s.log().Error("worker: rescheduling a failed sync failed", "client_id", item.ID, "error", ferr)
 			}
