@@ -257,13 +257,10 @@ func (h *Handler) importResult(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		var ids []int64
-		for _, r := range rows {
-			if r.ClientID != nil {
-				ids = append(ids, *r.ClientID)
-			}
+		if len(rows) == 0 {
+			break
 		}
-		stages, err := h.store.ClientStages(ctx, im.OrganisationID, ids)
+		stages, err := h.store.ImportStages(ctx, im.OrganisationID, im.ID, rows[0].Line, rows[len(rows)-1].Line)
 		if err != nil {
 			return err
 		}

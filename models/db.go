@@ -80,8 +80,9 @@ func OpenSQLite(path string) (*gorm.DB, error) {
 	// shared page's CPU). PostgreSQL's driver (pgx) caches statements by
 	// itself. No size limit and no expiry: gorm v1.31 closes an evicted
 	// statement while a query may still be using it (go-gorm/gorm#7831),
-	// and our SQL has a bounded number of shapes (values are parameters,
-	// no IN lists).
+	// and our SQL has a bounded number of shapes (values are parameters;
+	// IN lists only as long as a page, at most a few hundred; batches of
+	// one size).
 	cfg.PrepareStmt, cfg.PrepareStmtTTL = true, 100*365*24*time.Hour
 	db, err := gorm.Open(sqlite.Open(dsn), cfg)
 	if err == nil {

@@ -319,7 +319,22 @@ func (s *Store) CreateImport(ctx context.Context, tenantID int64, actor User, fi
 		for i := range rows {
 			rows[i].ImportID = im.ID
 		}
-		return tx.CreateInBatches(rows, 500).Error
+		// Batches of one size, the rest one by one: each statement shape is
+		// prepared and kept per connection (OpenSQLite), so the shapes must
+		// not vary with the file.
+		const batch = 100
+		full := len(rows) / batch * batch
+		for i := 0; i < full; i += batch {
+			if err := tx.Create(rows[i : i+batch]).Error; err != nil {
+				return err
+			}
+		}
+		for i := full; i < len(rows); i++ {
+			if err := tx.Create(&rows[i]).Error; err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return im, wrap(err, "create import")
 }
@@ -527,17 +542,18 @@ func (s *Store) RecentImports(ctx context.Context, tenantID int64, limit int) ([
 	return out, wrap(err, "recent imports")
 }
 
-// ClientStages returns the stage of each of the tenant's clients ids.
-func (s *Store) ClientStages(ctx context.Context, tenantID int64, ids []int64) (map[int64]Stage, error) {
+// ImportStages returns the stage of the clients an import created from
+// the lines in [from, to].
+func (s *Store) ImportStages(ctx context.Context, tenantID, importID int64, from, to int) (map[int64]Stage, error) {
 	out := map[int64]Stage{}
-	if len(ids) == 0 {
-		return out, nil
-	}
 	var rows []struct {
 		ID    int64
 		Stage Stage
 	}
-	err := s.db.WithContext(ctx).Model(&Client{}).Select("id, stage").Where("organisation_id = ? AND id IN ?", tenantID, ids).Scan(&rows).Error
+	err := s.db.WithContext(ctx).Model(&Client{}).Select("clients.id, clients.stage").
+		Joins("JOIN import_rows ON import_rows.client_id = clients.id").
+		Where("clients.organisation_id = ? AND import_rows.import_id = ? AND import_rows.line BETWEEN ? AND ?", tenantID, importID, from, to).
+		Scan(&rows).Error
 	for _, r := range rows {
 		out[r.ID] = r.Stage
 	}
