@@ -111,7 +111,7 @@ func loadConfig(args []string, getenv func(string) string, out io.Writer) (confi
 
 func usage(out io.Writer, settings []setting) {
 	fmt.Fprintln(out, "wabadesk: WhatsApp onboarding desk for Sinch resellers.")
-	fmt.Fprintln(out, "\nUsage:\n  wabadesk [flags]            run the web app\n  wabadesk sandbox [flags]    run only the Sinch sandbox API (see: wabadesk sandbox --help)")
+	fmt.Fprintln(out, "\nUsage:\n  wabadesk [flags]            run the web app\n  wabadesk sandbox [flags]    run only the Sinch sandbox API (see: wabadesk sandbox --help)\n  wabadesk backup FILE        copy the SQLite database, also while the server runs (--data-dir)\n  wabadesk restore FILE       put a backup in place, the server stopped (--data-dir)")
 	fmt.Fprintln(out, "\nEvery flag can also be set by its environment variable; the flag wins.")
 	for _, s := range settings {
 		def := s.def

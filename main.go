@@ -32,12 +32,19 @@ import (
 )
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "sandbox" {
-		if err := runSandbox(os.Args[2:]); err != nil && !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(os.Stderr, "wabadesk sandbox: %v\n", err)
-			os.Exit(1)
+	if len(os.Args) > 1 {
+		sub := map[string]func([]string) error{
+			"sandbox": runSandbox,
+			"backup":  func(args []string) error { return runBackup(args, os.Stdout) },
+			"restore": func(args []string) error { return runRestore(args, os.Stdout) },
+		}[os.Args[1]]
+		if sub != nil {
+			if err := sub(os.Args[2:]); err != nil && !errors.Is(err, flag.ErrHelp) {
+				fmt.Fprintf(os.Stderr, "wabadesk %s: %v\n", os.Args[1], err)
+				os.Exit(1)
+			}
+			return
 		}
-		return
 	}
 	cfg, err := loadConfig(os.Args[1:], os.Getenv, os.Stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -58,6 +65,13 @@ func main() {
 // run serves until ctx is cancelled, then drains requests, stops the worker
 // and closes the database.
 func run(ctx context.Context, cfg config, log *slog.Logger) error {
+	if cfg.DatabaseURL == "" { // one server per SQLite file; restore waits for it to stop
+		release, err := lockDataDir(cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
 	db, err := models.Open(cfg.DatabaseURL, cfg.DataDir, cfg.Pool)
 	if err != nil {
 		return err
