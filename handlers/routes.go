@@ -162,6 +162,8 @@ func (h *Handler) routes() []route {
 
 		{http.MethodGet, "/settings/webhooks", h.listWebhooks, owner, ""},
 		{http.MethodGet, "/settings/background", h.showBackground, owner, ""},
+		{http.MethodGet, "/analytics", h.showAnalytics, admin, ""},
+		{http.MethodGet, "/analytics.csv", h.exportAnalytics, admin, ""},
 		{http.MethodGet, "/audit", h.listAudit, admin, ""},
 		{http.MethodGet, "/audit.csv", h.exportAudit, admin, ""},
 		{http.MethodGet, sandboxPrefix, h.sandboxHome, public, ""},

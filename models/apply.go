@@ -91,6 +91,9 @@ func (s *Store) ChangeSender(ctx context.Context, tenantID, id int64, change fun
 // moved, or its background work got parked (it needs attention at once).
 func (s *Store) emitClientChange(tx *gorm.DB, before, after Client) error {
 	if after.Stage != before.Stage {
+		if err := recordStage(tx, after, "", after.StageSince); err != nil {
+			return err
+		}
 		if err := s.emitClient(tx, HookClientStageChanged, after, &before.Stage); err != nil {
 			return err
 		}

@@ -14,14 +14,14 @@ import (
 // its WhatsApp account, and where its onboarding stands.
 type Client struct {
 	ID             int64        `gorm:"primaryKey"`
-	OrganisationID int64        `gorm:"not null;index:,composite:org_due,priority:1;index:idx_clients_org_search,priority:1;index:idx_clients_org_stage,priority:1;index:idx_clients_org_change,priority:1;uniqueIndex:idx_clients_org_project,priority:1,where:project_id <> '';uniqueIndex:idx_clients_org_bm,priority:1,where:business_manager_id <> ''"`
+	OrganisationID int64        `gorm:"not null;index:idx_clients_org_created,priority:1;index:,composite:org_due,priority:1;index:idx_clients_org_search,priority:1;index:idx_clients_org_stage,priority:1;index:idx_clients_org_change,priority:1;uniqueIndex:idx_clients_org_project,priority:1,where:project_id <> '';uniqueIndex:idx_clients_org_bm,priority:1,where:business_manager_id <> ''"`
 	Organisation   Organisation `gorm:"constraint:OnDelete:CASCADE"`
 	ClientInput
 
 	AccountStage AccountStage `gorm:"size:20;not null"`
 	SenderStage  SenderStage  `gorm:"size:20;not null;default:''"`
-	Stage        Stage        `gorm:"size:20;not null;index:idx_clients_org_stage,priority:2"`
-	StageSince   time.Time    `gorm:"not null;index:idx_clients_org_stage,priority:3"`
+	Stage        Stage        `gorm:"size:20;not null;index:idx_clients_org_stage,priority:2;index:idx_clients_org_created,priority:3"`
+	StageSince   time.Time    `gorm:"not null;index:idx_clients_org_stage,priority:3;index:idx_clients_org_created,priority:4"`
 	LastChangeAt time.Time    `gorm:"not null;index:idx_clients_org_change,priority:2"`
 	SenderPhone  string       `gorm:"size:40"` // the latest sender's number, for search and the list
 	// SearchText is name, WABA name, BM ID and phone digits in lower case:
@@ -47,7 +47,8 @@ type Client struct {
 	RemindersPaused       bool `gorm:"not null;default:false"`
 	RemindersUnsubscribed bool `gorm:"not null;default:false"`
 
-	CreatedAt time.Time
+	// The analytics' "now" reads the cohort from idx_clients_org_created alone.
+	CreatedAt time.Time `gorm:"index:idx_clients_org_created,priority:2"`
 	UpdatedAt time.Time
 }
 
@@ -257,7 +258,8 @@ func (s *Store) createClientTx(tx *gorm.DB, tenantID int64, actor User, in Clien
 		}
 	}
 	now := s.now()
-	c := Client{OrganisationID: tenantID, ClientInput: in, Contact: contact, AccountStage: AccountDraft, Stage: StageDraft, StageSince: now, LastChangeAt: now}
+	c := Client{OrganisationID: tenantID, ClientInput: in, Contact: contact, AccountStage: AccountDraft, Stage: StageDraft, StageSince: now,
+		LastChangeAt: now, CreatedAt: now}
 	if title == "" {
 		title = "Client created as a draft"
 		if forSubmit {
@@ -277,6 +279,9 @@ func (s *Store) createClientTx(tx *gorm.DB, tenantID int64, actor User, in Clien
 		return c, err
 	}
 	if err := tx.Create(&c).Error; err != nil {
+		return c, err
+	}
+	if err := recordStage(tx, c, actor.Name, now); err != nil {
 		return c, err
 	}
 	if err := s.emitClient(tx, HookClientCreated, c, nil); err != nil {
@@ -330,6 +335,11 @@ func (s *Store) DeleteClient(ctx context.Context, tenantID, id int64) (Client, e
 		}
 		if c.AccountStage != AccountDraft {
 			return ErrConflict
+		}
+		gone := c
+		gone.Stage = StageDeleted // the history keeps it, for the analytics' drop-off
+		if err := recordStage(tx, gone, "", s.now()); err != nil {
+			return err
 		}
 		return tx.Delete(&c).Error
 	})

@@ -35,9 +35,15 @@ func (s *Store) Migrate(ctx context.Context) error {
 		&Import{},
 		&ImportRow{},
 		&WriteCheck{},
+		&StageChange{},
+		&stageStat{},
+		&cohortStat{},
 	)
 	if err == nil {
 		err = s.sealWebhookSecrets(ctx)
+	}
+	if err == nil {
+		err = s.backfillStages(ctx)
 	}
 	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)

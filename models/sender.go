@@ -252,6 +252,9 @@ func (s *Store) syncClientSender(tx *gorm.DB, clientID int64, now time.Time, tou
 	c.SenderStage, c.SenderPhone, c.Stage = latest.Stage, latest.Phone(), stage
 	if stage != before.Stage {
 		c.StageSince = now
+		if err := recordStage(tx, c, "", now); err != nil {
+			return c, err
+		}
 		return c, s.emitClient(tx, HookClientStageChanged, c, &before.Stage)
 	}
 	return c, nil
