@@ -243,6 +243,16 @@ func (h *Handler) apiUpdateClient(c echo.Context) error {
 	}
 	u := currentUser(c)
 	ctx := c.Request().Context()
+	ci := cl.ClientInput
+	in.apply(&ci)
+	if in.changesClient() { // refused before the contact is saved, so nothing is half done
+		if !cl.Editable() {
+			return models.ErrConflict
+		}
+		if v := ci.Validate(in.Submit); len(v) > 0 {
+			return v
+		}
+	}
 	if in.Contact != nil || in.RemindersPaused != nil { // the contact can change at any stage
 		contact, paused := cl.Contact, cl.RemindersPaused
 		in.Contact.apply(&contact)
@@ -253,8 +263,6 @@ func (h *Handler) apiUpdateClient(c echo.Context) error {
 	}
 	updated := cl
 	if in.changesClient() {
-		ci := cl.ClientInput
-		in.apply(&ci)
 		if updated, err = h.store.UpdateClient(ctx, u.OrganisationID, cl.ID, *u, ci, in.Submit); err != nil {
 			return err
 		}

@@ -103,6 +103,13 @@ func TestEndpointFormKeepsInputAndSaysWhatIsWrong(t *testing.T) {
 			t.Errorf("%s: no error summary", tc.url)
 		}
 	}
+	// A server reached on a public address posts to nothing on its own machine.
+	app.store.LoopbackEndpoints = false
+	if r := owner.post("/settings/endpoints", url.Values{"url": {"http://127.0.0.1:9000/admin"}, "events": {models.HookClientCreated}}); r.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.text("[data-testid=error-url]"), "own machine") {
+		t.Errorf("a loopback endpoint on a public server: %d %q", r.status, r.text("[data-testid=error-url]"))
+	}
+	app.store.LoopbackEndpoints = true
 	// Another organisation's endpoint is not found.
 	path, _ := owner.mustEndpoint("https://crm.example.com/hook", models.HookClientCreated)
 	other := app.browser()

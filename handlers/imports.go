@@ -231,7 +231,10 @@ func (h *Handler) cancelImport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store.CancelImport(c.Request().Context(), im.OrganisationID, im.ID); err != nil && !errors.Is(err, models.ErrConflict) {
+	if err := h.store.CancelImport(c.Request().Context(), im.OrganisationID, im.ID); errors.Is(err, models.ErrConflict) {
+		h.flash(c, "info", "This import was started already: its clients are being created.")
+		return redirect(c, importPath(im.ID))
+	} else if err != nil {
 		return err
 	}
 	auditDetail(c, im.FileName)

@@ -105,7 +105,13 @@ func (m *Metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 				status = classifyStatus(err)
 			}
 		}
-		m.requests.WithLabelValues(route, c.Request().Method, strconv.Itoa(status)).Inc()
+		method := c.Request().Method
+		switch method {
+		case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+		default:
+			method = "OTHER" // any token is a method: the label must stay bounded
+		}
+		m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
 		if !strings.HasSuffix(route, "/events") {
 			m.latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
 		}

@@ -51,24 +51,23 @@ const keepFor = 30 * 24 * time.Hour
 
 // New returns a worker with the defaults.
 func New(store *models.Store) *Service {
-	return &Service{Store: store, Client: NewClient(), Lease: time.Minute, Parallel: 8, Backoff: 30 * time.Second,
+	return &Service{Store: store, Client: NewClient(store.LoopbackEndpoints), Lease: time.Minute, Parallel: 8, Backoff: 30 * time.Second,
 		kick: make(chan struct{}, 1)}
 }
 
 // NewClient is the HTTP client deliveries use: no redirects (a 3xx is a
 // failure to fix in the endpoint's URL), a short timeout, and no
-// connections into private networks or cloud metadata addresses, which an
-// endpoint URL must not reach through DNS tricks. Loopback stays allowed,
-// as endpoints may be http on this machine.
-func NewClient() *http.Client {
+// connections into private, shared (carrier-grade NAT, where some clouds
+// keep their metadata service) or link-local networks, whatever the DNS
+// says; loopback only when allowed (models.Store.LoopbackEndpoints).
+func NewClient(loopback bool) *http.Client {
 	dialer := &net.Dialer{Timeout: 5 * time.Second, Control: func(_, address string, _ syscall.RawConn) error {
 		host, _, err := net.SplitHostPort(address)
 		if err != nil {
 			return err
 		}
-		ip := net.ParseIP(host)
-		if ip == nil || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() || ip.IsMulticast() {
-			return errors.New("refused: " + host + " is not a public or loopback address")
+		if ip := net.ParseIP(host); ip == nil || !reachable(ip, loopback) {
+			return errors.New("refused: " + host + " is not a public address")
 		}
 		return nil
 	}}
@@ -76,6 +75,34 @@ func NewClient() *http.Client {
 	tr.DialContext, tr.Proxy = dialer.DialContext, nil
 	return &http.Client{Transport: tr, Timeout: Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// unreachable are the ranges net.IP has no method for: shared address
+// space (100.64.0.0/10), benchmarking (198.18.0.0/15), "this network"
+// (0.0.0.0/8), NAT64 (64:ff9b::/96) and 6to4 (2002::/16), which can wrap
+// private IPv4 addresses.
+var unreachable = func() []*net.IPNet {
+	var out []*net.IPNet
+	for _, c := range []string{"100.64.0.0/10", "198.18.0.0/15", "0.0.0.0/8", "64:ff9b::/96", "2002::/16"} {
+		_, n, _ := net.ParseCIDR(c)
+		out = append(out, n)
+	}
+	return out
+}()
+
+func reachable(ip net.IP, loopback bool) bool {
+	if ip.IsLoopback() {
+		return loopback
+	}
+	if ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() || ip.IsMulticast() {
+		return false
+	}
+	for _, n := range unreachable {
+		if n.Contains(ip) {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Service) now() time.Time {

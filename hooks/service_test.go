@@ -91,6 +91,7 @@ func newEnv(t *testing.T, events ...string) *env {
 	e := &env{t: t, clock: &clock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}}
 	e.store = models.NewStore(modelstest.Open(t))
 	e.store.Now, e.store.PasswordCost = e.clock.Now, bcrypt.MinCost
+	e.store.LoopbackEndpoints = true // the receiver is an httptest server
 	key, _ := models.ParseKey(strings.Repeat("5e", 32))
 	e.store.Cipher, _ = models.NewCipher(key)
 	if err := e.store.Migrate(t.Context()); err != nil {
@@ -316,8 +317,11 @@ func TestSignatureVerification(t *testing.T) {
 }
 
 func TestNoDeliveriesIntoPrivateNetworks(t *testing.T) {
-	c := hooks.NewClient()
-	for _, u := range []string{"http://10.1.2.3/x", "http://169.254.169.254/latest/meta-data", "http://192.168.1.1/"} {
+	c := hooks.NewClient(false)
+	local := httptest.NewServer(http.NotFoundHandler())
+	defer local.Close()
+	for _, u := range []string{"http://10.1.2.3/x", "http://169.254.169.254/latest/meta-data", "http://192.168.1.1/",
+		"http://100.100.100.200/latest/meta-data", "http://[64:ff9b::a01:203]/", local.URL} {
 		res, err := c.Get(u)
 		if err == nil {
 			res.Body.Close()

@@ -64,10 +64,10 @@ type EndpointInput struct {
 
 // Validate checks the URL (https, or http to this machine for trying it
 // out) and the events.
-func (in *EndpointInput) Validate() ValidationError {
+func (in *EndpointInput) Validate(loopback bool) ValidationError {
 	v := ValidationError{}
 	in.URL, in.Description = strings.TrimSpace(in.URL), strings.TrimSpace(in.Description)
-	if msg := endpointURLProblem(in.URL); msg != "" {
+	if msg := endpointURLProblem(in.URL, loopback); msg != "" {
 		v.Add("url", msg)
 	}
 	maxLen(v, "description", in.Description, 200)
@@ -82,7 +82,7 @@ func (in *EndpointInput) Validate() ValidationError {
 	return v
 }
 
-func endpointURLProblem(raw string) string {
+func endpointURLProblem(raw string, loopback bool) string {
 	if raw == "" {
 		return "Enter the URL wabadesk should post events to."
 	}
@@ -90,7 +90,10 @@ func endpointURLProblem(raw string) string {
 	if err != nil || u.Host == "" || u.User != nil || (u.Scheme != "https" && u.Scheme != "http") || len(raw) > 2000 {
 		return "Enter a full URL such as https://example.com/wabadesk/events."
 	}
-	if u.Scheme == "http" && !IsLoopbackHost(u.Hostname()) {
+	switch {
+	case IsLoopbackHost(u.Hostname()) && !loopback:
+		return "Use the address of your own system: this server does not post to its own machine."
+	case u.Scheme == "http" && !IsLoopbackHost(u.Hostname()):
 		return "Use https: plain http is only accepted for this machine (localhost or 127.0.0.1), to try things out."
 	}
 	return ""
@@ -116,7 +119,7 @@ func newHookSecret() string {
 
 // CreateEndpoint adds an endpoint with a new secret.
 func (s *Store) CreateEndpoint(ctx context.Context, tenantID int64, in EndpointInput) (Endpoint, error) {
-	if v := in.Validate(); len(v) > 0 {
+	if v := in.Validate(s.LoopbackEndpoints); len(v) > 0 {
 		return Endpoint{}, v
 	}
 	if s.Cipher == nil {
@@ -131,7 +134,7 @@ func (s *Store) CreateEndpoint(ctx context.Context, tenantID int64, in EndpointI
 // UpdateEndpoint changes the URL, description and events; enabling it again
 // starts from a clean slate.
 func (s *Store) UpdateEndpoint(ctx context.Context, tenantID, id int64, in EndpointInput, enabled bool) (Endpoint, error) {
-	if v := in.Validate(); len(v) > 0 {
+	if v := in.Validate(s.LoopbackEndpoints); len(v) > 0 {
 		return Endpoint{}, v
 	}
 	var e Endpoint

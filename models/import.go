@@ -261,11 +261,14 @@ func (s *Store) CreateImport(ctx context.Context, tenantID int64, actor User, fi
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := rd.FieldPos(0) // the file's line, empty lines counted
 		if len(rows) == ImportMaxRows {
 			return Import{}, ValidationError{"file": "The file has more than " + strconv.Itoa(ImportMaxRows) + " clients: split it into several."}
 		}
-		row := ImportRow{OrganisationID: tenantID, Line: line}
+		row := ImportRow{OrganisationID: tenantID}
+		if err == nil {
+			row.Line, _ = rd.FieldPos(0) // the file's line, empty lines counted
+		}
+		line := row.Line
 		var problems, submitOnly map[string]string
 		switch {
 		case err != nil:

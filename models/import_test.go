@@ -35,13 +35,14 @@ func TestImportChecksEveryCellAndCreatesEachRowOnce(t *testing.T) {
 		strings.Replace(importLine(8), ",100000000008,", ",999,", 1) + // 9: BM of an existing client
 		"Cliente 9,too,few\n" + // 10: wrong number of cells
 		"\n" + // an empty line is skipped
-		strings.Replace(importLine(10), ",partner,", ",sideways,", 1) // 12: unknown mode
+		strings.Replace(importLine(10), ",partner,", ",sideways,", 1) + // 12: unknown mode
+		"Cliente \"11\",x,y\n" // 13: a bare quote: not CSV
 	im, err := store.CreateImport(ctx, org.ID, owner, "book.csv", strings.NewReader("\xef\xbb\xbf"+csv))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if im.Rows != 10 || im.DraftReady != 2 || im.SubmitReady != 1 {
-		t.Fatalf("rows %d, draft-ready %d, submit-ready %d; want 10, 2, 1", im.Rows, im.DraftReady, im.SubmitReady)
+	if im.Rows != 11 || im.DraftReady != 2 || im.SubmitReady != 1 {
+		t.Fatalf("rows %d, draft-ready %d, submit-ready %d; want 11, 2, 1", im.Rows, im.DraftReady, im.SubmitReady)
 	}
 	rows, _, err := store.ImportRows(ctx, org.ID, im.ID, false, "", 0, 100)
 	if err != nil {
@@ -51,7 +52,7 @@ func TestImportChecksEveryCellAndCreatesEachRowOnce(t *testing.T) {
 		3: {"business_manager_id", "digits only"}, 4: {"business_category", "Use one of: ALCOHOL"},
 		5: {"contact_email", "e-mail"}, 6: {"project_id", "Enter the client's Sinch project ID"},
 		7: {"region", "not available under Sinch UK"}, 8: {"business_manager_id", "as line 2"},
-		9: {"business_manager_id", "already has"}, 10: {"name", "has 3 cells"}, 12: {"mode", "partner"},
+		9: {"business_manager_id", "already has"}, 10: {"name", "has 3 cells"}, 12: {"mode", "partner"}, 13: {"name", "not valid CSV"},
 	}
 	for _, r := range rows {
 		problems, submitOnly := r.CellProblems()
@@ -84,8 +85,8 @@ func TestImportChecksEveryCellAndCreatesEachRowOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	im, _ = store.ImportByID(ctx, org.ID, im.ID)
-	if im.State != models.ImportDone || im.Created != 2 || im.Skipped != 8 {
-		t.Fatalf("import %s: created %d skipped %d, want done 2 and 8", im.State, im.Created, im.Skipped)
+	if im.State != models.ImportDone || im.Created != 2 || im.Skipped != 9 {
+		t.Fatalf("import %s: created %d skipped %d, want done 2 and 9", im.State, im.Created, im.Skipped)
 	}
 	list, err := store.Clients(ctx, org.ID, models.ClientFilter{PerPage: 50})
 	if err != nil {

@@ -132,8 +132,8 @@ func (s *Store) FlushOpens(ctx context.Context) error {
 // event per link and flush, not per visit.
 func (s *Store) emitLinkOpened(tx *gorm.DB, linkID int64, last time.Time) error {
 	var l Link
-	if err := tx.Preload("Client").First(&l, linkID).Error; err != nil {
-		return err
+	if err := tx.Preload("Client").Limit(1).Find(&l, linkID).Error; err != nil || l.ID == 0 {
+		return err // a link deleted with its draft meanwhile: nothing to tell
 	}
 	data := hookLinkData{Client: hookClient(l.Client)}
 	data.Link.ID, data.Link.Opens, data.Link.LastOpenedAt = l.ID, l.Opens, last.UTC()

@@ -21,6 +21,11 @@ import (
 // Store is the single gateway to the database.
 type Store struct {
 	db *gorm.DB
+	// LoopbackEndpoints lets outgoing webhooks go to this machine (http on
+	// localhost), for trying them out: main allows it only when the server
+	// itself is reached on loopback. A public server must not post to, and
+	// show the answers of, services on its own host.
+	LoopbackEndpoints bool
 	// Now is the clock; tests replace it to move time.
 	Now func() time.Time
 	// PasswordCost is the bcrypt cost; tests lower it to bcrypt.MinCost.
@@ -105,9 +110,15 @@ type WriteCheck struct {
 	At       time.Time `gorm:"not null"`
 }
 
-// CheckWritable commits a small write, as every real request would need to.
+// CheckWritable commits a small write, as every real request would need to,
+// and forgets instances not heard of for a day.
 func (s *Store) CheckWritable(ctx context.Context, instance string) error {
-	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "instance"}},
-		DoUpdates: clause.AssignmentColumns([]string{"at"})}).Create(&WriteCheck{Instance: instance, At: s.now()}).Error
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("at < ?", s.now().Add(-24*time.Hour)).Delete(&WriteCheck{}).Error; err != nil {
+			return err
+		}
+		return tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "instance"}},
+			DoUpdates: clause.AssignmentColumns([]string{"at"})}).Create(&WriteCheck{Instance: instance, At: s.now()}).Error
+	})
 	return wrap(err, "write check")
 }
