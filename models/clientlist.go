@@ -90,10 +90,12 @@ func (s *Store) filtered(ctx context.Context, tenantID int64, f ClientFilter) *g
 	q := s.db.WithContext(ctx).Model(&Client{}).Where("organisation_id = ?", tenantID)
 	if query := strings.ToLower(strings.TrimSpace(f.Query)); query != "" {
 		cond, args := `search_text LIKE ? ESCAPE '\'`, []any{likeContains(query)}
+		alternatives := []string{query}
 		if digits := digitsOnly(query); len(digits) >= 3 && digits != query { // "+44 7700 900" finds 447700900...
 			cond, args = cond+` OR search_text LIKE ? ESCAPE '\'`, append(args, likeContains(digits))
+			alternatives = append(alternatives, digits)
 		}
-		q = q.Where("("+cond+")", args...)
+		q = s.searchFilter(q.Where("("+cond+")", args...), alternatives...)
 	}
 	if f.Stage != "" {
 		q = q.Where("stage = ?", f.Stage)

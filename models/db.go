@@ -84,7 +84,8 @@ func OpenSQLite(path string) (*gorm.DB, error) {
 	// IN lists only as long as a page, at most a few hundred; batches of
 	// one size).
 	cfg.PrepareStmt, cfg.PrepareStmtTTL = true, 100*365*24*time.Hour
-	db, err := gorm.Open(sqlite.Open(dsn), cfg)
+	registerSQLiteDriver() // the search index's trigrams (search.go)
+	db, err := gorm.Open(&sqlite.Dialector{DriverName: sqliteDriver, DSN: dsn}, cfg)
 	if err == nil {
 		err = registerFitText(db)
 	}

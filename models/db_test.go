@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -149,5 +150,46 @@ func TestListTotalsFollowChangesAndTime(t *testing.T) {
 	store.Now = func() time.Time { return time.Now().Add(8 * 24 * time.Hour) } // drafts older than 7 days need attention
 	if _, att := total(); att != 2 {
 		t.Fatalf("attention after 8 days = %d, want 2", att)
+	}
+}
+
+// The search index follows every write (create, rename, a sender's number,
+// delete) and finds exactly what a scan finds, on both databases.
+func TestSearchIndexFollowsWritesAndMatchesAScan(t *testing.T) {
+	ctx := context.Background()
+	store, org, owner := mustStore(t)
+	names := []string{"Padaria Estrela", "Pão de Açúcar", "Café Lisboa", "padaria-norte", "Estrela do Mar", "ÁGUA Viva"}
+	var ids []int64
+	for i, name := range names {
+		c, err := store.CreateClient(ctx, org.ID, owner, models.ClientInput{Name: name, BusinessManagerID: strconv.Itoa(900100200 + i)}, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	other, otherOwner, _ := store.CreateOrganisation(ctx, models.SignUp{OrganisationName: "Other", Name: "O", Email: "o@other.test", Password: "correct horse battery"})
+	if _, err := store.CreateClient(ctx, other.ID, otherOwner, models.ClientInput{Name: "Padaria Alheia"}, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.UpdateClient(ctx, org.ID, ids[2], owner, models.ClientInput{Name: "Café Porto"}, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.DeleteClient(ctx, org.ID, ids[4]); err != nil {
+		t.Fatal(err)
+	}
+	// A sender's number reaches search_text through syncClientSender.
+	store.DB().Model(&models.Client{}).Where("id = ?", ids[0]).Update("account_stage", models.AccountOnboarded)
+	if _, err := store.CreateSender(ctx, org.ID, ids[0], owner, models.SenderInput{Provider: models.ProviderCustomer, CountryCode: "351", PhoneNumber: "912345678",
+		DisplayName: "Padaria Estrela", Vertical: "RESTAURANT"}); err != nil {
+		t.Fatal(err)
+	}
+	for query, want := range map[string]int64{
+		"padaria": 2, "PADARIA": 2, "estrela": 1, "açúcar": 1, "AÇÚCAR": 1, "água": 1, "café lisboa": 0, "café porto": 1,
+		"do mar": 0, "900100201": 1, "0100": 4, // Café Porto lost its BM ID in the update "+351 912 345": 1, "912345678": 1, "ia-n": 1, "ab": 0, "pa": 2, "zzz": 0,
+	} {
+		list, err := store.Clients(ctx, org.ID, models.ClientFilter{Query: query})
+		if err != nil || list.Total != want || int64(len(list.Clients)) != want {
+			t.Errorf("search %q: %d clients (%d rows), err %v; want %d", query, list.Total, len(list.Clients), err, want)
+		}
 	}
 }

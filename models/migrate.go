@@ -45,6 +45,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err == nil {
 		err = s.backfillStages(ctx)
 	}
+	if err == nil {
+		err = s.migrateSearch(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}

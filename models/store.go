@@ -26,6 +26,8 @@ type Store struct {
 	// itself is reached on loopback. A public server must not post to, and
 	// show the answers of, services on its own host.
 	LoopbackEndpoints bool
+	// searchScan: PostgreSQL without pg_trgm, search scans (search.go).
+	searchScan bool
 	// Now is the clock; tests replace it to move time.
 	Now func() time.Time
 	// PasswordCost is the bcrypt cost; tests lower it to bcrypt.MinCost.
