@@ -96,15 +96,14 @@ func (m *Metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
 		err := next(c)
+		if err != nil {
+			// Answered here by the one error handler (pages and API alike),
+			// so the status counted is the one sent; the request logger's
+			// call after this finds the answer written.
+			c.Error(err)
+		}
 		route := cmp.Or(c.Path(), "unmatched")
 		status := c.Response().Status
-		if err != nil {
-			if he, ok := err.(*echo.HTTPError); ok {
-				status = he.Code
-			} else if !c.Response().Committed {
-				status = classifyStatus(err)
-			}
-		}
 		method := c.Request().Method
 		switch method {
 		case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
@@ -117,15 +116,6 @@ func (m *Metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return err
 	}
-}
-
-// classifyStatus is the status the error table gives err.
-func classifyStatus(err error) int {
-	if _, ok := models.AsValidation(err); ok {
-		return http.StatusUnprocessableEntity
-	}
-	p, _ := classify(err)
-	return p.status
 }
 
 // Callback counts one Sinch callback.

@@ -17,25 +17,13 @@ import (
 	"wabadesk/models/modelstest"
 )
 
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 // receiver is the reseller's endpoint: it checks every signature with the
 // documented algorithm and answers with the status fail returns.
 type receiver struct {
 	t      *testing.T
 	srv    *httptest.Server
 	secret string
-	clock  *clock
+	clock  *modelstest.Clock
 	mu     sync.Mutex
 	got    []hooks.Envelope // accepted, in arrival order
 	posts  int
@@ -79,7 +67,7 @@ type env struct {
 	t     *testing.T
 	store *models.Store
 	svc   *hooks.Service
-	clock *clock
+	clock *modelstest.Clock
 	org   models.Organisation
 	owner models.User
 	recv  *receiver
@@ -88,7 +76,7 @@ type env struct {
 
 func newEnv(t *testing.T, events ...string) *env {
 	t.Helper()
-	e := &env{t: t, clock: &clock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}}
+	e := &env{t: t, clock: modelstest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))}
 	e.store = models.NewStore(modelstest.Open(t))
 	e.store.Now, e.store.PasswordCost = e.clock.Now, bcrypt.MinCost
 	e.store.LoopbackEndpoints = true // the receiver is an httptest server

@@ -4,7 +4,6 @@ import (
 	"context"
 	netmail "net/mail"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,18 +16,6 @@ import (
 	"wabadesk/models/modelstest"
 )
 
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 // env is the mail worker on a real database, sending to a real SMTP
 // server in this process, on a fake clock.
 type env struct {
@@ -36,14 +23,14 @@ type env struct {
 	store *models.Store
 	svc   *mail.Service
 	smtp  *mailtest.Server
-	clock *clock
+	clock *modelstest.Clock
 	org   models.Organisation
 	owner models.User
 }
 
 func mustService(t *testing.T) *env {
 	t.Helper()
-	e := &env{t: t, clock: &clock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}, smtp: mailtest.Start(t)}
+	e := &env{t: t, clock: modelstest.NewClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)), smtp: mailtest.Start(t)}
 	e.store = models.NewStore(modelstest.Open(t))
 	e.store.Now, e.store.PasswordCost = e.clock.Now, bcrypt.MinCost
 	key, _ := models.ParseKey(strings.Repeat("5e", 32))

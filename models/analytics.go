@@ -126,7 +126,9 @@ func (s *Store) Analytics(ctx context.Context, tenantID int64, from, to time.Tim
 	for _, m := range staff {
 		a.Staff = append(a.Staff, *m)
 	}
-	slices.SortFunc(a.Staff, func(x, y StaffCohort) int { return cmp.Or(cmp.Compare(y.Created, x.Created), strings.Compare(x.Name, y.Name)) })
+	slices.SortFunc(a.Staff, func(x, y StaffCohort) int {
+		return cmp.Or(cmp.Compare(y.Created, x.Created), strings.Compare(x.Name, y.Name))
+	})
 
 	// Rejections: their reasons, and which are still where they ended
 	// (expired at Meta, or rejected and not resubmitted).

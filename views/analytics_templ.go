@@ -109,8 +109,8 @@ func durX(d, of time.Duration) float64 {
 	return float64(barMaxW) * max(x, 0.01)
 }
 
-// Span says a duration the way people say it.
-func Span(d time.Duration) string {
+// stayLength says roughly how long a stay lasted: "4.1 days", "59 min".
+func stayLength(d time.Duration) string {
 	switch {
 	case d >= 48*time.Hour:
 		return strconv.FormatFloat(d.Hours()/24, 'f', 1, 64) + " days"
@@ -683,9 +683,9 @@ func AnalyticsPage(p Page, v AnalyticsView) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var37 string
-						templ_7745c5c3_Var37, templ_7745c5c3_Err = templ.JoinStringErrs(Span(t.Median))
+						templ_7745c5c3_Var37, templ_7745c5c3_Err = templ.JoinStringErrs(stayLength(t.Median))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/analytics.templ`, Line: 204, Col: 127}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/analytics.templ`, Line: 204, Col: 133}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var37))
 						if templ_7745c5c3_Err != nil {
@@ -696,9 +696,9 @@ func AnalyticsPage(p Page, v AnalyticsView) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var38 string
-						templ_7745c5c3_Var38, templ_7745c5c3_Err = templ.JoinStringErrs(Span(t.P90))
+						templ_7745c5c3_Var38, templ_7745c5c3_Err = templ.JoinStringErrs(stayLength(t.P90))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/analytics.templ`, Line: 204, Col: 146}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/analytics.templ`, Line: 204, Col: 158}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var38))
 						if templ_7745c5c3_Err != nil {
@@ -732,9 +732,9 @@ func AnalyticsPage(p Page, v AnalyticsView) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var40 string
-						templ_7745c5c3_Var40, templ_7745c5c3_Err = templ.JoinStringErrs(Span(t.Median))
+						templ_7745c5c3_Var40, templ_7745c5c3_Err = templ.JoinStringErrs(stayLength(t.Median))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/analytics.templ`, Line: 212, Col: 65}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/analytics.templ`, Line: 212, Col: 71}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var40))
 						if templ_7745c5c3_Err != nil {
@@ -745,9 +745,9 @@ func AnalyticsPage(p Page, v AnalyticsView) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var41 string
-						templ_7745c5c3_Var41, templ_7745c5c3_Err = templ.JoinStringErrs(Span(t.P90))
+						templ_7745c5c3_Var41, templ_7745c5c3_Err = templ.JoinStringErrs(stayLength(t.P90))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/analytics.templ`, Line: 212, Col: 89}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/analytics.templ`, Line: 212, Col: 101}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var41))
 						if templ_7745c5c3_Err != nil {
@@ -760,7 +760,7 @@ func AnalyticsPage(p Page, v AnalyticsView) templ.Component {
 						var templ_7745c5c3_Var42 string
 						templ_7745c5c3_Var42, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(t.Stays))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/analytics.templ`, Line: 212, Col: 123}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/analytics.templ`, Line: 212, Col: 135}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var42))
 						if templ_7745c5c3_Err != nil {

@@ -91,4 +91,3 @@ func SeedHistory(tb interface{ Fatal(...any) }, db *gorm.DB, orgID int64, n int,
 		tb.Fatal(err)
 	}
 }
-
