@@ -23,8 +23,8 @@ import (
 	"syscall"
 	"time"
 
+	"wabadesk/delivery"
 	"wabadesk/handlers"
-	"wabadesk/hooks"
 	"wabadesk/mail"
 	"wabadesk/models"
 	"wabadesk/provisioning"
@@ -117,7 +117,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 	if metrics != nil {
 		onboard.OnSync, mailer.OnFinish = metrics.Sync, metrics.Mail
 	}
-	deliverer := hooks.New(store)
+	deliverer := delivery.New(store)
 	deliverer.Logger = log
 	if metrics != nil {
 		deliverer.OnFinish = metrics.Delivery
@@ -132,7 +132,7 @@ func run(ctx context.Context, cfg config, log *slog.Logger) error {
 		Sandbox:       sb,
 		Connections:   conns,
 		Mail:          mailer,
-		Hooks:         deliverer,
+		Deliveries:    deliverer,
 		Metrics:       metrics,
 		MetricsToken:  cfg.MetricsToken,
 	})

@@ -209,7 +209,7 @@ func (h *Handler) updateEndpoint(c echo.Context) error {
 	}
 	auditDetail(c, updated.URL)
 	h.flash(c, "success", "Endpoint saved.")
-	h.kickHooks()
+	h.kickDeliveries()
 	return redirect(c, endpointPath(e.ID))
 }
 
@@ -248,7 +248,7 @@ func (h *Handler) sendTestEvent(c echo.Context) error {
 		return err
 	}
 	auditDetail(c, e.URL)
-	h.kickHooks()
+	h.kickDeliveries()
 	msg := "Test event queued: reload in a moment to see its answer."
 	if !e.Enabled {
 		msg = "Test event queued. The endpoint is switched off: it goes out once you switch it on."
@@ -270,14 +270,14 @@ func (h *Handler) redeliver(c echo.Context) error {
 		return err
 	}
 	auditDetail(c, e.URL)
-	h.kickHooks()
+	h.kickDeliveries()
 	h.flash(c, "success", "Queued again: reload in a moment to see the answer.")
 	return redirect(c, endpointPath(e.ID))
 }
 
-// kickHooks wakes the delivery worker, if this server runs one.
-func (h *Handler) kickHooks() {
-	if h.cfg.Hooks != nil {
-		h.cfg.Hooks.Kick()
+// kickDeliveries wakes the delivery worker, if this server runs one.
+func (h *Handler) kickDeliveries() {
+	if h.cfg.Deliveries != nil {
+		h.cfg.Deliveries.Kick()
 	}
 }

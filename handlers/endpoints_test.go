@@ -14,7 +14,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"wabadesk/hooks"
+	"wabadesk/delivery"
 	"wabadesk/models"
 )
 
@@ -55,7 +55,7 @@ func (r *hookReceiver) received() []receivedHook {
 
 // deliver posts every due outgoing webhook, as the worker would.
 func (a *testApp) deliver() {
-	for a.hooks.RunOnce(context.Background()) > 0 {
+	for a.deliveries.RunOnce(context.Background()) > 0 {
 	}
 }
 
@@ -173,10 +173,10 @@ func TestWebhooksFollowAnAPIJourney(t *testing.T) {
 	doc := api.doc
 	var types, stages []string
 	for _, h := range recv.received() {
-		if err := hooks.Verify(secret, h.header.Get(hooks.SignatureHeader), h.body, time.Now(), 5*time.Minute); err != nil {
+		if err := delivery.Verify(secret, h.header.Get(delivery.SignatureHeader), h.body, time.Now(), 5*time.Minute); err != nil {
 			t.Fatalf("signature: %v", err)
 		}
-		var e hooks.Envelope
+		var e delivery.Envelope
 		if err := json.Unmarshal(h.body, &e); err != nil {
 			t.Fatal(err)
 		}

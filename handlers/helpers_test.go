@@ -16,8 +16,8 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/crypto/bcrypt"
 
+	"wabadesk/delivery"
 	"wabadesk/handlers"
-	"wabadesk/hooks"
 	"wabadesk/mail"
 	"wabadesk/models"
 	"wabadesk/models/modelstest"
@@ -30,14 +30,14 @@ import (
 // when modelstest.EnvURL is set) behind a real HTTP server, built with the
 // same constructor main uses.
 type testApp struct {
-	t     testing.TB
-	srv   *httptest.Server
-	store *models.Store
-	sb    *sandbox.Sandbox
-	svc   *onboarding.Service
-	mail  *mail.Service  // the outbox unless a test points it at its SMTP server
-	hooks *hooks.Service // run by deliver()
-	cfg   handlers.Config
+	t          testing.TB
+	srv        *httptest.Server
+	store      *models.Store
+	sb         *sandbox.Sandbox
+	svc        *onboarding.Service
+	mail       *mail.Service     // the outbox unless a test points it at its SMTP server
+	deliveries *delivery.Service // run by deliver()
+	cfg        handlers.Config
 }
 
 // twin is a second instance of the app on the same database, as another
@@ -128,10 +128,10 @@ func mustApp(t testing.TB, opts ...appOption) *testApp {
 	// cover them (mail's do), and one queued mid-test would top the outbox.
 	app.mail.DigestHour = 24
 	cfg.Mail = app.mail
-	app.hooks = hooks.New(store)
-	cfg.Hooks = app.hooks
+	app.deliveries = delivery.New(store)
+	cfg.Deliveries = app.deliveries
 	if cfg.Metrics != nil {
-		app.svc.OnSync, app.mail.OnFinish, app.hooks.OnFinish = cfg.Metrics.Sync, cfg.Metrics.Mail, cfg.Metrics.Delivery
+		app.svc.OnSync, app.mail.OnFinish, app.deliveries.OnFinish = cfg.Metrics.Sync, cfg.Metrics.Mail, cfg.Metrics.Delivery
 	}
 	app.cfg = cfg
 	app.srv.Config.Handler = handlers.New(store, app.svc, cfg)

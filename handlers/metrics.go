@@ -25,18 +25,18 @@ import (
 // Main builds one and hands its hooks to the workers; a nil *Metrics
 // records nothing.
 type Metrics struct {
-	reg       *prometheus.Registry
-	requests  *prometheus.CounterVec
-	latency   *prometheus.HistogramVec
-	sinch     *prometheus.CounterVec
-	sinchTime *prometheus.HistogramVec
-	callbacks *prometheus.CounterVec
-	syncs     *prometheus.CounterVec
-	syncTime  prometheus.Histogram
-	mails     *prometheus.CounterVec
-	hooks     *prometheus.CounterVec
-	hookTime  prometheus.Histogram
-	streams   prometheus.Gauge
+	reg        *prometheus.Registry
+	requests   *prometheus.CounterVec
+	latency    *prometheus.HistogramVec
+	sinch      *prometheus.CounterVec
+	sinchTime  *prometheus.HistogramVec
+	callbacks  *prometheus.CounterVec
+	syncs      *prometheus.CounterVec
+	syncTime   prometheus.Histogram
+	mails      *prometheus.CounterVec
+	deliveries *prometheus.CounterVec
+	hookTime   prometheus.Histogram
+	streams    prometheus.Gauge
 }
 
 // metricsOrgs bounds the organisation label of the queue metrics.
@@ -65,14 +65,14 @@ func NewMetrics(store *models.Store, version string) *Metrics {
 		Help: "Time of one background sync.", Buckets: prometheus.ExponentialBuckets(0.005, 2.5, 10)})
 	m.mails = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "wabadesk_emails_total",
 		Help: "E-mails finished, by kind and outcome: sent, outbox, bounced, failed, uncertain, cancelled."}, []string{"kind", "outcome"})
-	m.hooks = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "wabadesk_webhook_deliveries_total",
+	m.deliveries = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "wabadesk_webhook_deliveries_total",
 		Help: "Posts of outgoing webhooks to the resellers' endpoints, by outcome: delivered, retry, failed (gave up)."}, []string{"outcome"})
 	m.hookTime = prometheus.NewHistogram(prometheus.HistogramOpts{Name: "wabadesk_webhook_delivery_duration_seconds",
 		Help: "Time an endpoint took to answer.", Buckets: prometheus.ExponentialBuckets(0.005, 2.5, 10)})
 	m.streams = prometheus.NewGauge(prometheus.GaugeOpts{Name: "wabadesk_event_streams",
 		Help: "Live-update event streams open on this instance (staff pages and client pages)."})
 	for _, c := range []prometheus.Collector{m.requests, m.latency, m.sinch, m.sinchTime, m.callbacks, m.syncs, m.syncTime,
-		m.mails, m.hooks, m.hookTime, m.streams} {
+		m.mails, m.deliveries, m.hookTime, m.streams} {
 		f(c)
 	}
 	f(collectors.NewGoCollector())
@@ -144,7 +144,7 @@ func (m *Metrics) Mail(kind, outcome string) {
 // Delivery is the webhook worker's hook: one post finished.
 func (m *Metrics) Delivery(outcome string, d time.Duration) {
 	if m != nil {
-		m.hooks.WithLabelValues(outcome).Inc()
+		m.deliveries.WithLabelValues(outcome).Inc()
 		m.hookTime.Observe(d.Seconds())
 	}
 }

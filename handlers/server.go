@@ -21,7 +21,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
-	"wabadesk/hooks"
+	"wabadesk/delivery"
 	"wabadesk/mail"
 	"wabadesk/models"
 	"wabadesk/provisioning/onboarding"
@@ -56,9 +56,9 @@ type Config struct {
 	// address of its own instead).
 	Metrics      *Metrics
 	MetricsToken string
-	// Hooks posts outgoing webhooks; handlers kick it after queueing one.
+	// Deliveries posts outgoing webhooks; handlers kick it after queueing one.
 	// Nil in tests that do not deliver.
-	Hooks *hooks.Service
+	Deliveries *delivery.Service
 	// APIRate is each API key's requests per second (bursts of 5×); 0 is
 	// the default of 20.
 	APIRate int

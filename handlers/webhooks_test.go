@@ -169,7 +169,7 @@ func TestOutOfOrderDeliveryNeverMovesBackwards(t *testing.T) {
 }
 
 func TestWebhookLostPollerCatchesUp(t *testing.T) {
-	app := mustApp(t, func(s *appSetup) { s.sandbox.DeliveryAttempts = 1 })
+	app := mustApp(t, func(s *appSetup) { s.sandbox.CallbackAttempts = 1 })
 	b := app.browser()
 	b.mustSignup("Acme", "ana@acme.test")
 	path := b.mustCreateClient(clientValues(projectA, "123456789"), "submit")

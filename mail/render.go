@@ -354,4 +354,6 @@ func (s *Service) member(ctx context.Context, m models.Message) (models.User, er
 }
 
 // clientPage is the staff page of a client.
-func (s *Service) clientPage(id int64) string { return s.BaseURL + "/clients/" + strconv.FormatInt(id, 10) }
+func (s *Service) clientPage(id int64) string {
+	return s.BaseURL + "/clients/" + strconv.FormatInt(id, 10)
+}

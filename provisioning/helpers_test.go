@@ -53,7 +53,7 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	e := &env{t: t, clock: &clock{t: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)}}
 	so := sandbox.Options{
 		Keys: map[string]string{testKey: testSecret}, Delays: &sandbox.Delays{}, Now: e.clock.Now,
-		OTP: func() string { return testOTP }, DeliveryBackoff: func(int) time.Duration { return time.Millisecond },
+		OTP: func() string { return testOTP }, CallbackBackoff: func(int) time.Duration { return time.Millisecond },
 	}
 	cfg := provisioning.Config{KeyID: testKey, KeySecret: testSecret, Now: e.clock.Now,
 		Sleep: e.recordSleep, HTTPClient: &http.Client{Timeout: 5 * time.Second}}

@@ -93,12 +93,12 @@ func TestCallbacksRetriedAndFiltered(t *testing.T) {
 		t.Fatalf("filtered target got %+v", only.got)
 	}
 	var retried bool
-	for _, d := range e.sb.Deliveries() {
+	for _, d := range e.sb.SentCallbacks() {
 		if d.Target == flaky.srv.URL && d.Attempts == 3 && d.Delivered {
 			retried = true
 		}
 	}
 	if !retried || len(flaky.errs) != 0 {
-		t.Fatalf("want first delivery after 3 attempts: %+v %v", e.sb.Deliveries(), flaky.errs)
+		t.Fatalf("want first delivery after 3 attempts: %+v %v", e.sb.SentCallbacks(), flaky.errs)
 	}
 }

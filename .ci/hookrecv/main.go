@@ -1,6 +1,6 @@
 // Command hookrecv is a local receiver for wabadesk's outgoing webhooks,
 // for trying them out and for .ci/api-journey.sh: it checks each
-// delivery's signature with the README's algorithm (hooks.Verify) and
+// delivery's signature with the README's algorithm (delivery.Verify) and
 // prints one JSON line per event: {"type", "id", "valid", "client"}.
 //
 //	go run ./.ci/hookrecv -addr 127.0.0.1:9999 -secret-file /tmp/secret
@@ -21,7 +21,7 @@ import (
 	"sync"
 	"time"
 
-	"wabadesk/hooks"
+	"wabadesk/delivery"
 )
 
 func main() {
@@ -33,8 +33,8 @@ func main() {
 	http.HandleFunc("POST /", func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		secret, _ := os.ReadFile(*secretFile)
-		err := hooks.Verify(strings.TrimSpace(string(secret)), r.Header.Get(hooks.SignatureHeader), body, time.Now(), 5*time.Minute)
-		var e hooks.Envelope
+		err := delivery.Verify(strings.TrimSpace(string(secret)), r.Header.Get(delivery.SignatureHeader), body, time.Now(), 5*time.Minute)
+		var e delivery.Envelope
 		_ = json.Unmarshal(body, &e)
 		var data struct {
 			Client struct {

@@ -42,10 +42,10 @@ type Options struct {
 	MaxWrongOTPs int
 	// OTP generates verification codes; default random 6 digits.
 	OTP func() string
-	// DeliveryAttempts and DeliveryBackoff govern callback retries; default
+	// CallbackAttempts and CallbackBackoff govern callback retries; default
 	// 6 attempts, 1 s doubling to at most 1 min.
-	DeliveryAttempts int
-	DeliveryBackoff  func(retry int) time.Duration
+	CallbackAttempts int
+	CallbackBackoff  func(retry int) time.Duration
 	// AllowedBusinessManagers, when set, are the only Sinch business managers
 	// the simulated environment accepts on account creation; others get 400
 	// invalid_business_manager_for_environment.
@@ -98,11 +98,11 @@ func (o *Options) defaults() {
 	if o.OTP == nil {
 		o.OTP = randomOTP
 	}
-	if o.DeliveryAttempts <= 0 {
-		o.DeliveryAttempts = 6
+	if o.CallbackAttempts <= 0 {
+		o.CallbackAttempts = 6
 	}
-	if o.DeliveryBackoff == nil {
-		o.DeliveryBackoff = func(n int) time.Duration { return min(time.Second<<(n-1), time.Minute) }
+	if o.CallbackBackoff == nil {
+		o.CallbackBackoff = func(n int) time.Duration { return min(time.Second<<(n-1), time.Minute) }
 	}
 	if o.Logf == nil {
 		o.Logf = func(string, ...any) {}

@@ -140,9 +140,9 @@ func (s *Sandbox) indexPage(w http.ResponseWriter, r *http.Request) {
 		projects = append(projects, o)
 	}
 	s.unlock()
-	deliveries := slices.DeleteFunc(s.Deliveries(), func(d Delivery) bool { return !visible(r, d.ProjectID) })
+	deliveries := slices.DeleteFunc(s.SentCallbacks(), func(d SentCallback) bool { return !visible(r, d.ProjectID) })
 	slices.Reverse(deliveries)
-	s.render(w, r, "index", map[string]any{"Projects": projects, "Deliveries": deliveries[:min(len(deliveries), 20)]})
+	s.render(w, r, "index", map[string]any{"Projects": projects, "Callbacks": deliveries[:min(len(deliveries), 20)]})
 }
 
 // render buffers the page so a template error never sends half a page.

@@ -54,8 +54,8 @@ Stand-ins: <a href="{{.Base}}/meta/latest/settings/requests">Meta requests</a> Â
 {{if .Senders}}<table><tr><th>Sender</th><th>Number</th><th>Status</th></tr>
 {{range .Senders}}<tr><td>{{.ID}}</td><td>+{{.CountryCode}} {{.PhoneNumber}}</td><td>{{.Status}}</td></tr>{{end}}</table>{{end}}
 </div>{{else}}<p class="card">No projects yet.</p>{{end}}
-<h2>Recent callbacks</h2>{{if .Deliveries}}<table><tr><th>When</th><th>Type</th><th>Target</th><th>Result</th></tr>
-{{range .Deliveries}}<tr><td>{{date .At}}</td><td>{{.Type}}</td><td>{{.Target}}</td><td>{{if .Delivered}}delivered{{else}}failed: {{.Error}}{{end}} ({{.Attempts}} attempt(s))</td></tr>{{end}}</table>
+<h2>Recent callbacks</h2>{{if .Callbacks}}<table><tr><th>When</th><th>Type</th><th>Target</th><th>Result</th></tr>
+{{range .Callbacks}}<tr><td>{{date .At}}</td><td>{{.Type}}</td><td>{{.Target}}</td><td>{{if .Delivered}}delivered{{else}}failed: {{.Error}}{{end}} ({{.Attempts}} attempt(s))</td></tr>{{end}}</table>
 {{else}}<p class="muted">None yet.</p>{{end}}
 {{template "foot"}}{{end}}
 `

@@ -1,4 +1,4 @@
-package hooks
+package delivery
 
 import (
 	"crypto/hmac"

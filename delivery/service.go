@@ -1,9 +1,9 @@
-// Package hooks delivers wabadesk's outgoing webhooks: signed JSON events
+// Package delivery delivers wabadesk's outgoing webhooks: signed JSON events
 // posted to the endpoints a reseller registered. Models write each
 // delivery in the same transaction as its cause; this package's worker
 // posts them, in order per client, retrying with backoff for 24 hours,
 // and records every attempt for the delivery log.
-package hooks
+package delivery
 
 import (
 	"bytes"
@@ -136,7 +136,7 @@ func (s *Service) Run(ctx context.Context) {
 		}
 		if s.now().Sub(s.prunedAt) > time.Hour {
 			if err := s.Store.PruneDeliveries(ctx, s.now().Add(-keepFor)); err != nil {
-				s.log().Error("hooks: pruning the delivery log failed", "error", err)
+				s.log().Error("deliveries: pruning the delivery log failed", "error", err)
 			}
 			s.prunedAt = s.now()
 		}
@@ -154,7 +154,7 @@ func (s *Service) RunOnce(ctx context.Context) int {
 	due, err := s.Store.LeaseDueDeliveries(ctx, s.Parallel*4, s.Lease)
 	if err != nil {
 		if ctx.Err() == nil {
-			s.log().Error("hooks: reading due deliveries failed", "error", err)
+			s.log().Error("deliveries: reading due deliveries failed", "error", err)
 		}
 		return 0
 	}
@@ -176,7 +176,7 @@ func (s *Service) RunOnce(ctx context.Context) int {
 func (s *Service) deliver(ctx context.Context, d models.Delivery) {
 	e, secret, err := s.Store.EndpointForDelivery(ctx, d)
 	if err != nil {
-		s.log().Error("hooks: reading the endpoint failed", "delivery", d.ID, "error", err)
+		s.log().Error("deliveries: reading the endpoint failed", "delivery", d.ID, "error", err)
 		return // the lease runs out and the delivery is tried again
 	}
 	a, ok := s.post(ctx, e.URL, secret, d)
@@ -190,11 +190,11 @@ func (s *Service) deliver(ctx context.Context, d models.Delivery) {
 	retry := s.now().Add(s.backoff(d.Attempts))
 	disabled, err := s.Store.FinishDelivery(ctx, d, a, ok, retry)
 	if err != nil {
-		s.log().Error("hooks: recording a delivery failed", "delivery", d.ID, "error", err)
+		s.log().Error("deliveries: recording a delivery failed", "delivery", d.ID, "error", err)
 		return
 	}
 	if disabled {
-		s.log().Warn("hooks: endpoint disabled after failing for 24 hours", "organisation", e.OrganisationID, "endpoint", e.ID)
+		s.log().Warn("deliveries: endpoint disabled after failing for 24 hours", "organisation", e.OrganisationID, "endpoint", e.ID)
 	}
 }
 

@@ -19,8 +19,8 @@ type job struct {
 	body                    []byte
 }
 
-// Delivery records the fate of one callback, newest last.
-type Delivery struct {
+// SentCallback records the fate of one callback, newest last.
+type SentCallback struct {
 	ProjectID string     `json:"projectId"`
 	Target    string     `json:"target"`
 	Type      pv.Trigger `json:"type"`
@@ -54,7 +54,7 @@ type courier struct {
 	mu      sync.Mutex
 	queues  map[string][]job
 	running map[string]bool
-	log     []Delivery
+	log     []SentCallback
 	wg      sync.WaitGroup
 	stop    chan struct{}
 	once    sync.Once
@@ -92,12 +92,12 @@ func (c *courier) drain(target string) {
 	}
 }
 
-func (c *courier) deliver(j job) Delivery {
-	d := Delivery{ProjectID: j.project, Target: j.target, Type: j.typ}
-	for d.Attempts < c.s.opts.DeliveryAttempts {
+func (c *courier) deliver(j job) SentCallback {
+	d := SentCallback{ProjectID: j.project, Target: j.target, Type: j.typ}
+	for d.Attempts < c.s.opts.CallbackAttempts {
 		if d.Attempts > 0 {
 			select {
-			case <-time.After(c.s.opts.DeliveryBackoff(d.Attempts)):
+			case <-time.After(c.s.opts.CallbackBackoff(d.Attempts)):
 			case <-c.stop:
 				return d
 			}
@@ -135,7 +135,7 @@ func (c *courier) post(j job) (int, string) {
 	return resp.StatusCode, ""
 }
 
-func (c *courier) record(d Delivery) {
+func (c *courier) record(d SentCallback) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.log = append(c.log, d)
@@ -145,7 +145,7 @@ func (c *courier) record(d Delivery) {
 }
 
 // Deliveries returns the callback log, oldest first.
-func (s *Sandbox) Deliveries() []Delivery {
+func (s *Sandbox) SentCallbacks() []SentCallback {
 	s.courier.mu.Lock()
 	defer s.courier.mu.Unlock()
 	return slices.Clone(s.courier.log)

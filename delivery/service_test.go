@@ -1,4 +1,4 @@
-package hooks_test
+package delivery_test
 
 import (
 	"encoding/json"
@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"wabadesk/hooks"
+	"wabadesk/delivery"
 	"wabadesk/models"
 	"wabadesk/models/modelstest"
 )
@@ -25,19 +25,19 @@ type receiver struct {
 	secret string
 	clock  *modelstest.Clock
 	mu     sync.Mutex
-	got    []hooks.Envelope // accepted, in arrival order
+	got    []delivery.Envelope // accepted, in arrival order
 	posts  int
-	fail   func(e hooks.Envelope) int // 0: accept
+	fail   func(e delivery.Envelope) int // 0: accept
 }
 
 func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	body, _ := io.ReadAll(req.Body)
-	if err := hooks.Verify(r.secret, req.Header.Get(hooks.SignatureHeader), body, r.clock.Now(), 5*time.Minute); err != nil {
+	if err := delivery.Verify(r.secret, req.Header.Get(delivery.SignatureHeader), body, r.clock.Now(), 5*time.Minute); err != nil {
 		r.t.Errorf("delivery with a bad signature: %v", err)
 		w.WriteHeader(http.StatusBadRequest)
 		return
 	}
-	var e hooks.Envelope
+	var e delivery.Envelope
 	if err := json.Unmarshal(body, &e); err != nil {
 		r.t.Errorf("delivery is not JSON: %v", err)
 	}
@@ -57,16 +57,16 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	r.got = append(r.got, e)
 }
 
-func (r *receiver) events() []hooks.Envelope {
+func (r *receiver) events() []delivery.Envelope {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]hooks.Envelope(nil), r.got...)
+	return append([]delivery.Envelope(nil), r.got...)
 }
 
 type env struct {
 	t     *testing.T
 	store *models.Store
-	svc   *hooks.Service
+	svc   *delivery.Service
 	clock *modelstest.Clock
 	org   models.Organisation
 	owner models.User
@@ -105,7 +105,7 @@ func newEnv(t *testing.T, events ...string) *env {
 	if e.recv.secret, err = e.store.EndpointSecret(e.ep); err != nil {
 		t.Fatal(err)
 	}
-	e.svc = hooks.New(e.store)
+	e.svc = delivery.New(e.store)
 	e.svc.Now, e.svc.Backoff = e.clock.Now, time.Minute
 	return e
 }
@@ -136,7 +136,7 @@ func (e *env) move(c models.Client, a models.AccountStage) {
 	}
 }
 
-func types(es []hooks.Envelope) []string {
+func types(es []delivery.Envelope) []string {
 	var out []string
 	for _, e := range es {
 		d, _ := json.Marshal(e.Data)
@@ -153,7 +153,7 @@ func TestEventsArriveSignedAndInOrderPerClientDespiteRetries(t *testing.T) {
 	e := newEnv(t)
 	// The receiver refuses Padaria's first event twice; Bar's go through.
 	refused := 0
-	e.recv.fail = func(ev hooks.Envelope) int {
+	e.recv.fail = func(ev delivery.Envelope) int {
 		if strings.Contains(string(mustJSON(ev.Data)), "Padaria") && ev.Type == models.HookClientCreated && refused < 2 {
 			refused++
 			return http.StatusServiceUnavailable
@@ -230,7 +230,7 @@ func TestOnlyWantedEventsAndOnlyTheTenantsEndpoints(t *testing.T) {
 
 func TestFailingEndpointGivesUpAfterADayAndIsDisabledWithOwnersTold(t *testing.T) {
 	e := newEnv(t)
-	e.recv.fail = func(hooks.Envelope) int { return http.StatusInternalServerError }
+	e.recv.fail = func(delivery.Envelope) int { return http.StatusInternalServerError }
 	e.client("Padaria")
 	e.run()
 	for range 30 { // an hour apart at most: 25 hours of retries
@@ -284,8 +284,8 @@ func TestFailingEndpointGivesUpAfterADayAndIsDisabledWithOwnersTold(t *testing.T
 func TestSignatureVerification(t *testing.T) {
 	body := []byte(`{"id":"evt_1"}`)
 	now := time.Unix(1_800_000_000, 0)
-	h := hooks.Sign("whsec_x", now.Unix(), body)
-	if err := hooks.Verify("whsec_x", h, body, now.Add(time.Minute), 5*time.Minute); err != nil {
+	h := delivery.Sign("whsec_x", now.Unix(), body)
+	if err := delivery.Verify("whsec_x", h, body, now.Add(time.Minute), 5*time.Minute); err != nil {
 		t.Fatalf("own signature refused: %v", err)
 	}
 	for name, tc := range map[string]struct {
@@ -298,14 +298,14 @@ func TestSignatureVerification(t *testing.T) {
 		"too old":      {"whsec_x", h, body, now.Add(10 * time.Minute)},
 		"no v1":        {"whsec_x", "t=1800000000", body, now},
 	} {
-		if err := hooks.Verify(tc.secret, tc.header, tc.body, tc.at, 5*time.Minute); err == nil {
+		if err := delivery.Verify(tc.secret, tc.header, tc.body, tc.at, 5*time.Minute); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
 }
 
 func TestNoDeliveriesIntoPrivateNetworks(t *testing.T) {
-	c := hooks.NewClient(false)
+	c := delivery.NewClient(false)
 	local := httptest.NewServer(http.NotFoundHandler())
 	defer local.Close()
 	for _, u := range []string{"http://10.1.2.3/x", "http://169.254.169.254/latest/meta-data", "http://192.168.1.1/",
