@@ -77,17 +77,24 @@ func (s *Store) Clients(ctx context.Context, tenantID int64, f ClientFilter) (Cl
 			return out, wrap(err, "count filtered clients")
 		}
 	}
-	// Only what a list row shows: reading and parsing all ~40 columns of 50
-	// rows was a quarter of the page's cost.
-	q = q.Select("id", "organisation_id", "name", "business_manager_id", "waba_name", "account_stage", "sender_stage",
-		"stage", "stage_since", "last_change_at", "sender_phone")
-	err = q.Order(orderBy(f.Sort)).Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage).Find(&out.Clients).Error
+	// The page's ids first: the OFFSET then steps through the sort's index
+	// only (listIndexes), where reading every skipped row made page 2,000
+	// of 100,000 clients take 0.7 s. Then only what a list row shows:
+	// reading and parsing all ~40 columns was a quarter of a page's cost.
+	page := q.Select("id").Order(orderBy(f.Sort)).Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage)
+	// The page's ids drive this read, not an index of the tenant (+).
+	err = s.db.WithContext(ctx).Model(&Client{}).
+		Select("id", "organisation_id", "name", "business_manager_id", "waba_name", "account_stage", "sender_stage",
+			"stage", "stage_since", "last_change_at", "sender_phone").
+		Where("+organisation_id = ? AND id IN (?)", tenantID, page).
+		Order(orderBy(f.Sort)).Find(&out.Clients).Error
 	return out, wrap(err, "list clients")
 }
 
 // filtered is the tenant's clients matching f's search and filters.
 func (s *Store) filtered(ctx context.Context, tenantID int64, f ClientFilter) *gorm.DB {
-	q := s.db.WithContext(ctx).Model(&Client{}).Where("organisation_id = ?", tenantID)
+	q := s.db.WithContext(ctx).Model(&Client{})
+	tenant := "organisation_id = ?"
 	if query := strings.ToLower(strings.TrimSpace(f.Query)); query != "" {
 		cond, args := `search_text LIKE ? ESCAPE '\'`, []any{likeContains(query)}
 		alternatives := []string{query}
@@ -95,8 +102,16 @@ func (s *Store) filtered(ctx context.Context, tenantID int64, f ClientFilter) *g
 			cond, args = cond+` OR search_text LIKE ? ESCAPE '\'`, append(args, likeContains(digits))
 			alternatives = append(alternatives, digits)
 		}
-		q = s.searchFilter(q.Where("("+cond+")", args...), alternatives...)
+		var indexed bool
+		if q, indexed = s.searchFilter(q.Where("("+cond+")", args...), alternatives...); indexed {
+			// The few trigram matches must drive the query: SQLite's
+			// planner otherwise walks an organisation index in sort order
+			// and tests every client against them. A unary + keeps a
+			// column from choosing an index.
+			tenant = "+organisation_id = ?"
+		}
 	}
+	q = q.Where(tenant, tenantID)
 	if f.Stage != "" {
 		q = q.Where("stage = ?", f.Stage)
 	}
@@ -112,7 +127,7 @@ func orderBy(sort string) string {
 	case "name":
 		return "LOWER(name), id"
 	case "stage":
-		return "stage, stage_since"
+		return "stage, stage_since, id"
 	case "waiting":
 		return "stage_since, id"
 	}

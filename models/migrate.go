@@ -48,6 +48,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err == nil {
 		err = s.migrateSearch(ctx)
 	}
+	if err == nil {
+		err = s.migrateListIndexes(ctx)
+	}
 	if err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}

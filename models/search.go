@@ -116,13 +116,14 @@ func (s *Store) migrateSearch(ctx context.Context) error {
 }
 
 // searchFilter narrows q to the candidates the trigram index holds for
-// the query (and its digits); the LIKE conditions then decide.
-func (s *Store) searchFilter(q *gorm.DB, alternatives ...string) *gorm.DB {
+// the query (and its digits), reporting whether it did; the LIKE
+// conditions then decide.
+func (s *Store) searchFilter(q *gorm.DB, alternatives ...string) (*gorm.DB, bool) {
 	if s.searchScan || q.Dialector.Name() == "postgres" { // pg_trgm serves the LIKE itself
-		return q
+		return q, false
 	}
 	if m := trigramMatch(alternatives...); m != "" {
-		return q.Where("id IN (SELECT docid FROM client_search WHERE client_search MATCH ?)", m)
+		return q.Where("id IN (SELECT docid FROM client_search WHERE client_search MATCH ?)", m), true
 	}
-	return q
+	return q, false
 }
