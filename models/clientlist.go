@@ -81,13 +81,21 @@ func (s *Store) Clients(ctx context.Context, tenantID int64, f ClientFilter) (Cl
 	// only (listIndexes), where reading every skipped row made page 2,000
 	// of 100,000 clients take 0.7 s. Then only what a list row shows:
 	// reading and parsing all ~40 columns was a quarter of a page's cost.
-	page := q.Select("id").Order(orderBy(f.Sort)).Limit(f.PerPage).Offset((f.Page - 1) * f.PerPage)
+	// A page in the far half is read from the other end, reversed: no
+	// page steps over more than half of the matching clients, and page
+	// links stay plain numbers.
+	offset, limit, backwards := (f.Page-1)*f.PerPage, f.PerPage, false
+	if offset < int(out.Total) && offset > int(out.Total)/2 {
+		limit = min(f.PerPage, int(out.Total)-offset)
+		offset, backwards = int(out.Total)-offset-limit, true
+	}
+	page := q.Select("id").Order(orderBy(f.Sort, backwards)).Limit(limit).Offset(offset)
 	// The page's ids drive this read, not an index of the tenant (+).
 	err = s.db.WithContext(ctx).Model(&Client{}).
 		Select("id", "organisation_id", "name", "business_manager_id", "waba_name", "account_stage", "sender_stage",
 			"stage", "stage_since", "last_change_at", "sender_phone").
 		Where("+organisation_id = ? AND id IN (?)", tenantID, page).
-		Order(orderBy(f.Sort)).Find(&out.Clients).Error
+		Order(orderBy(f.Sort, false)).Find(&out.Clients).Error
 	return out, wrap(err, "list clients")
 }
 
@@ -122,16 +130,25 @@ func (s *Store) filtered(ctx context.Context, tenantID int64, f ClientFilter) *g
 	return q
 }
 
-func orderBy(sort string) string {
-	switch sort {
-	case "name":
-		return "LOWER(name), id"
-	case "stage":
-		return "stage, stage_since, id"
-	case "waiting":
-		return "stage_since, id"
+// listOrders are the list's orders by sort, each with its exact reverse.
+// Every order ends with the id, so no two clients tie and a page is well
+// defined.
+var listOrders = map[string][2]string{
+	"name":    {"LOWER(name), id", "LOWER(name) DESC, id DESC"},
+	"stage":   {"stage, stage_since, id", "stage DESC, stage_since DESC, id DESC"},
+	"waiting": {"stage_since, id", "stage_since DESC, id DESC"},
+	"change":  {"last_change_at DESC, id DESC", "last_change_at, id"},
+}
+
+func orderBy(sort string, backwards bool) string {
+	order, ok := listOrders[sort]
+	if !ok {
+		order = listOrders["change"]
 	}
-	return "last_change_at DESC, id DESC"
+	if backwards {
+		return order[1]
+	}
+	return order[0]
 }
 
 type sqlClause struct {

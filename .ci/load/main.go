@@ -46,6 +46,7 @@ type options struct {
 	reportOnly     bool
 	uncached       bool
 	maxUncachedP95 time.Duration
+	databaseURL    string
 }
 
 func parseFlags() options {
@@ -63,6 +64,7 @@ func parseFlags() options {
 	flag.Float64Var(&o.minPortalRatio, "min-portal-ratio", 0.40, "target: shared page throughput / bare handler throughput, at least")
 	flag.Int64Var(&o.maxErrors, "max-errors", 0, "target: errors (non-200 or transport) per endpoint, at most")
 	flag.Float64Var(&o.maxRSSMB, "max-rss-mb", 100, "target: server resident memory (VmHWM, peak) in MB, below")
+	flag.StringVar(&o.databaseURL, "database-url", "", "seed and run the app on this (empty) PostgreSQL database instead of SQLite")
 	flag.BoolVar(&o.uncached, "uncached", false, "measure views no cache has seen: every request another page, search or filter (issue 21)")
 	flag.DurationVar(&o.maxUncachedP95, "max-uncached-p95", 10*time.Millisecond, "target (-uncached): p95 latency of each uncached view, below")
 	flag.BoolVar(&o.reportOnly, "report-only", false, "print missed speed and memory targets but exit 0; errors still fail (CI: timings on a shared machine are reported, not asserted)")
@@ -147,15 +149,22 @@ func run(ctx context.Context, o options) (rep report, err error) {
 		return rep, err
 	}
 	step(fmt.Sprintf("seed %d clients", o.clients))
-	seed, err := seedData(ctx, dir+"/data", o.clients)
+	began := time.Now()
+	seed, err := seedData(ctx, o.databaseURL, dir+"/data", o.clients)
 	if err != nil {
 		return rep, err
 	}
-	step("start the server")
-	srv, err := startServer(ctx, bin, dir)
+	step(fmt.Sprintf("seeded in %.1f s; start the server", time.Since(began).Seconds()))
+	var extra []string
+	if o.databaseURL != "" {
+		extra = []string{"--database-url", o.databaseURL}
+	}
+	began = time.Now()
+	srv, err := startServer(ctx, bin, dir, extra...)
 	if err != nil {
 		return rep, err
 	}
+	step(fmt.Sprintf("ready in %.1f s (its start-up migration included)", time.Since(began).Seconds()))
 	defer func() {
 		if stopErr := srv.stop(); stopErr != nil && err == nil {
 			err = stopErr

@@ -15,14 +15,15 @@ type seeded struct {
 	token           string // the shared page's link token
 }
 
-// seedData creates the database in dataDir the way the server would
+// seedData creates the database (PostgreSQL at databaseURL, or SQLite in
+// dataDir) the way the server would
 // (same Open and Migrate), with one organisation and n clients spread over
 // every stage, and one client link. Clients are inserted directly, without
 // going through Sinch, like handlers/bench_test.go's seedClients; none is
 // due for a sync, so the server's worker stays idle during the run.
-func seedData(ctx context.Context, dataDir string, n int) (seeded, error) {
+func seedData(ctx context.Context, databaseURL, dataDir string, n int) (seeded, error) {
 	s := seeded{email: "load@wabadesk.test", password: "load-test-password"}
-	db, err := models.Open("", dataDir, models.DefaultPool)
+	db, err := models.Open(databaseURL, dataDir, models.DefaultPool)
 	if err != nil {
 		return s, err
 	}
