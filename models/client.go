@@ -14,15 +14,15 @@ import (
 // its WhatsApp account, and where its onboarding stands.
 type Client struct {
 	ID             int64        `gorm:"primaryKey"`
-	OrganisationID int64        `gorm:"not null;index:idx_clients_org_created,priority:1;index:,composite:org_due,priority:1;index:idx_clients_org_search,priority:1;index:idx_clients_org_stage,priority:1;index:idx_clients_org_change,priority:1;uniqueIndex:idx_clients_org_project,priority:1,where:project_id <> '';uniqueIndex:idx_clients_org_bm,priority:1,where:business_manager_id <> ''"`
+	OrganisationID int64        `gorm:"not null;index:idx_clients_org_created,priority:1;index:,composite:org_due,priority:1;index:idx_clients_org_search,priority:1;uniqueIndex:idx_clients_org_project,priority:1,where:project_id <> '';uniqueIndex:idx_clients_org_bm,priority:1,where:business_manager_id <> ''"`
 	Organisation   Organisation `gorm:"constraint:OnDelete:CASCADE"`
 	ClientInput
 
 	AccountStage AccountStage `gorm:"size:20;not null"`
 	SenderStage  SenderStage  `gorm:"size:20;not null;default:''"`
-	Stage        Stage        `gorm:"size:20;not null;index:idx_clients_org_stage,priority:2;index:idx_clients_org_created,priority:3"`
-	StageSince   time.Time    `gorm:"not null;index:idx_clients_org_stage,priority:3;index:idx_clients_org_created,priority:4"`
-	LastChangeAt time.Time    `gorm:"not null;index:idx_clients_org_change,priority:2"`
+	Stage        Stage        `gorm:"size:20;not null;index:idx_clients_org_created,priority:3"`
+	StageSince   time.Time    `gorm:"not null;index:idx_clients_org_created,priority:4"`
+	LastChangeAt time.Time    `gorm:"not null"`
 	SenderPhone  string       `gorm:"size:40"` // the latest sender's number, for search and the list
 	// SearchText is name, WABA name, BM ID and phone digits in lower case:
 	// one column for the list's search box, kept by BeforeSave.

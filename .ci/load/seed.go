@@ -68,5 +68,14 @@ func seedData(ctx context.Context, databaseURL, dataDir string, n int) (seeded, 
 	if _, s.token, err = store.CreateLink(ctx, org.ID, linked, owner, models.DefaultLinkLifetime); err != nil {
 		return s, err
 	}
+	if databaseURL != "" {
+		// What autovacuum does soon after a bulk load: statistics for the
+		// planner and the visibility map that lets a page's ids come from
+		// the index alone. Measured before it, every index read also
+		// visits the table.
+		if err := db.WithContext(ctx).Exec("VACUUM ANALYZE clients").Error; err != nil {
+			return s, fmt.Errorf("seed: vacuum: %w", err)
+		}
+	}
 	return s, nil
 }
