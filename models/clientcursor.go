@@ -69,12 +69,8 @@ func (s *Store) ClientsAfter(ctx context.Context, tenantID int64, f ClientFilter
 			q = q.Where("(last_change_at < ? OR (last_change_at = ? AND id < ?))", after.Time, after.Time, after.ID)
 		}
 	}
-	order := map[string]string{"name": "LOWER(name), id", "waiting": "stage_since, id", "stage": "stage, stage_since, id"}[sort]
-	if order == "" {
-		order = "last_change_at DESC, id DESC"
-	}
 	var out []Client
-	if err := q.Order(order).Limit(limit + 1).Find(&out).Error; err != nil {
+	if err := q.Order(orderBy(sort, false)).Limit(limit + 1).Find(&out).Error; err != nil {
 		return nil, nil, wrap(err, "list clients")
 	}
 	if len(out) <= limit {

@@ -141,10 +141,7 @@ var listOrders = map[string][2]string{
 }
 
 func orderBy(sort string, backwards bool) string {
-	order, ok := listOrders[sort]
-	if !ok {
-		order = listOrders["change"]
-	}
+	order := listOrders[sortName(sort)]
 	if backwards {
 		return order[1]
 	}

@@ -16,9 +16,8 @@ type seeded struct {
 }
 
 // seedData creates the database (PostgreSQL at databaseURL, or SQLite in
-// dataDir) the way the server would
-// (same Open and Migrate), with one organisation and n clients spread over
-// every stage, and one client link. Clients are inserted directly, without
+// dataDir) the way the server would (same Open and Migrate), with one
+// organisation and n clients spread over every stage, and one client link. Clients are inserted directly, without
 // going through Sinch, like handlers/bench_test.go's seedClients; none is
 // due for a sync, so the server's worker stays idle during the run.
 func seedData(ctx context.Context, databaseURL, dataDir string, n int) (seeded, error) {
