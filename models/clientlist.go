@@ -72,6 +72,12 @@ func (s *Store) Clients(ctx context.Context, tenantID int64, f ClientFilter) (Cl
 		out.Total = out.Counts[f.Stage]
 	case query == "" && f.Stage == "":
 		out.Total = out.Attention
+	case f.Page == 1:
+		// A search's first page is read before its count: when it holds
+		// fewer clients than a page, they are all, and the search's index
+		// is not walked twice (a name search on PostgreSQL went from
+		// 4.4 ms to 2.3 ms).
+		out.Total = -1
 	default:
 		if err := q.Count(&out.Total).Error; err != nil {
 			return out, wrap(err, "count filtered clients")
@@ -81,22 +87,93 @@ func (s *Store) Clients(ctx context.Context, tenantID int64, f ClientFilter) (Cl
 	// only (listIndexes), where reading every skipped row made page 2,000
 	// of 100,000 clients take 0.7 s. Then only what a list row shows:
 	// reading and parsing all ~40 columns was a quarter of a page's cost.
-	// A page in the far half is read from the other end, reversed: no
-	// page steps over more than half of the matching clients, and page
-	// links stay plain numbers.
-	offset, limit, backwards := (f.Page-1)*f.PerPage, f.PerPage, false
-	if offset < int(out.Total) && offset > int(out.Total)/2 {
-		limit = min(f.PerPage, int(out.Total)-offset)
-		offset, backwards = int(out.Total)-offset-limit, true
+	// A page in the far half is read from the other end, reversed, and
+	// sorted by stage the whole list's page starts within its stage, whose
+	// place the counts give: no page steps over more than half of the
+	// matching clients (or of a stage), and page links stay plain numbers.
+	segments := []segment{{n: out.Total}}
+	if sortName(f.Sort) == "stage" && strings.TrimSpace(f.Query) == "" && f.Stage == "" && !f.Attention {
+		segments = counts.segments
 	}
-	page := q.Select("id").Order(orderBy(f.Sort, backwards)).Limit(limit).Offset(offset)
+	read := pageRead(segments, (f.Page-1)*f.PerPage, f.PerPage)
+	switch {
+	case read.from != "" && read.backwards:
+		q = q.Where("stage <= ?", read.from)
+	case read.from != "":
+		q = q.Where("stage >= ?", read.from)
+	}
+	page := q.Select("id").Order(orderBy(f.Sort, read.backwards)).Limit(read.limit).Offset(read.skip)
 	// The page's ids drive this read, not an index of the tenant (+).
 	err = s.db.WithContext(ctx).Model(&Client{}).
 		Select("id", "organisation_id", "name", "business_manager_id", "waba_name", "account_stage", "sender_stage",
 			"stage", "stage_since", "last_change_at", "sender_phone").
 		Where("+organisation_id = ? AND id IN (?)", tenantID, page).
 		Order(orderBy(f.Sort, false)).Find(&out.Clients).Error
-	return out, wrap(err, "list clients")
+	if err != nil || out.Total >= 0 {
+		return out, wrap(err, "list clients")
+	}
+	if out.Total = int64(len(out.Clients)); out.Total == int64(f.PerPage) {
+		err = s.filtered(ctx, tenantID, f).Count(&out.Total).Error
+	}
+	return out, wrap(err, "count filtered clients")
+}
+
+// segment is a run of the list, in order, all of one stage (from) or, with
+// from empty, the whole list.
+type segment struct {
+	from Stage
+	n    int64
+}
+
+// pageReadPlan is how to read a page.
+type pageReadPlan struct {
+	from      Stage // the segment's stage, if any: stage >= from, or <= backwards
+	skip      int
+	limit     int
+	backwards bool
+}
+
+// pageRead says how to read the rows at [offset, offset+limit) of a list
+// made of segments: from the start of the segment the page starts in, or
+// backwards from the end of the one it ends in, whichever skips fewer.
+func pageRead(segments []segment, offset, limit int) pageReadPlan {
+	var total int
+	for _, seg := range segments {
+		total += int(seg.n)
+	}
+	end := min(offset+limit, total) // the page is [offset, end)
+	if end <= offset {
+		return pageReadPlan{skip: offset, limit: limit} // past the end: nothing
+	}
+	plan := pageReadPlan{skip: offset, limit: end - offset}
+	back := plan
+	back.backwards = true
+	for start, seg := range runs(segments) {
+		stop := start + int(seg.n)
+		if start <= offset && offset < stop {
+			plan.from, plan.skip = seg.from, offset-start
+		}
+		if start < end && end <= stop {
+			back.from, back.skip = seg.from, stop-end
+		}
+	}
+	if back.skip < plan.skip {
+		return back
+	}
+	return plan
+}
+
+// runs yields each segment with the offset it starts at.
+func runs(segments []segment) func(func(int, segment) bool) {
+	return func(yield func(int, segment) bool) {
+		start := 0
+		for _, seg := range segments {
+			if !yield(start, seg) {
+				return
+			}
+			start += int(seg.n)
+		}
+	}
 }
 
 // filtered is the tenant's clients matching f's search and filters.
@@ -153,28 +230,34 @@ type sqlClause struct {
 	args []any
 }
 
-// countAttention is the number of clients needing attention: per stage
-// threshold one range of the (organisation, stage, stage_since) index, so
-// only those clients are visited (a CASE over every row cost 3x as much).
-func (s *Store) countAttention(ctx context.Context, tenantID int64) (int64, error) {
-	var parts []string
-	var args []any
+// countAttention is the number of clients needing attention, given each
+// stage's count: a stage's stuck clients are its count less those that
+// entered it within its threshold, one short range of the (organisation,
+// stage, stage_since) index each. Those recent ones are the few (a busy
+// week's, not the years of clients waiting; a stage stuck at once, none),
+// where counting the stuck visited 75 % of 100,000 seeded clients.
+func (s *Store) countAttention(ctx context.Context, tenantID int64, byStage map[Stage]int64) (int64, error) {
+	recent, args := []string{"0"}, []any{}
+	var stuck int64
 	for _, st := range Stages {
-		if d, ok := s.StuckAfter[st]; ok {
-			parts = append(parts, "(SELECT COUNT(*) FROM clients WHERE organisation_id = ? AND stage = ? AND stage_since <= ?)")
-			args = append(args, tenantID, st, s.now().Add(-d))
+		if d, ok := s.StuckAfter[st]; ok && byStage[st] > 0 {
+			stuck += byStage[st]
+			if d > 0 {
+				recent = append(recent, "(SELECT COUNT(*) FROM clients WHERE organisation_id = ? AND stage = ? AND stage_since > ?)")
+				args = append(args, tenantID, st, s.now().Add(-d))
+			}
 		}
 	}
 	// Parked clients not already counted by their stage (few; a partial index).
-	stuck := s.attentionClause()
-	parts = append(parts, "(SELECT COUNT(*) FROM clients WHERE organisation_id = ? AND parked_reason <> '' AND NOT "+stuck.sql+")")
-	args = append(append(args, tenantID), stuck.args...)
-	var n int64
-	err := s.db.WithContext(ctx).Raw("SELECT "+strings.Join(parts, " + "), args...).Scan(&n).Error
-	return n, wrap(err, "count clients needing attention")
+	isStuck := s.attentionClause()
+	args = append(append(args, tenantID), isStuck.args...)
+	var n struct{ Recent, Parked int64 }
+	err := s.db.WithContext(ctx).Raw("SELECT "+strings.Join(recent, " + ")+" AS recent, "+
+		"(SELECT COUNT(*) FROM clients WHERE organisation_id = ? AND parked_reason <> '' AND NOT "+isStuck.sql+") AS parked", args...).
+		Scan(&n).Error
+	return stuck - n.Recent + n.Parked, wrap(err, "count clients needing attention")
 }
 
-// attentionClause is NeedsAttention in SQL: one OR per stage threshold.
 func (s *Store) attentionClause() sqlClause {
 	var parts []string
 	var args []any
@@ -206,6 +289,7 @@ func likeContains(s string) string {
 // stageTotals are the numbers above the client list.
 type stageTotals struct {
 	byStage   map[Stage]int64
+	segments  []segment // the stages in the database's order, with their counts
 	all       int64
 	attention int64
 	version   uint64    // the tenant's change version they were counted at
@@ -217,10 +301,9 @@ type stageTotals struct {
 // invalidates them at once.
 const countsTTL = 2 * time.Second
 
-// stageCounts counts every stage in one pass over the (organisation, stage,
-// stage_since) index and those waiting too long on ranges of it, reusing
-// the last totals while nothing of the tenant changed: every open list
-// refreshes after each change, and busy tenants have thousands of clients.
+// stageCounts reads every stage's count (stageCount) and counts those
+// waiting too long, reusing the last totals while nothing of the tenant
+// changed: every open list refreshes after each change.
 func (s *Store) stageCounts(ctx context.Context, tenantID int64) (stageTotals, error) {
 	version := s.Changes.Version(tenantID)
 	if v, ok := s.counts.Load(tenantID); ok {
@@ -229,20 +312,17 @@ func (s *Store) stageCounts(ctx context.Context, tenantID int64) (stageTotals, e
 		}
 	}
 	t := stageTotals{byStage: map[Stage]int64{}, version: version, at: s.now()}
-	var rows []struct {
-		Stage Stage
-		N     int64
-	}
-	err := s.db.WithContext(ctx).Model(&Client{}).Where("organisation_id = ?", tenantID).
-		Select("stage, COUNT(*) AS n").Group("stage").Scan(&rows).Error
+	var rows []stageCount
+	err := s.db.WithContext(ctx).Where("organisation_id = ? AND n > 0", tenantID).Order("stage").Find(&rows).Error
 	if err != nil {
 		return t, wrap(err, "count clients")
 	}
 	for _, r := range rows {
 		t.byStage[r.Stage] = r.N
+		t.segments = append(t.segments, segment{r.Stage, r.N})
 		t.all += r.N
 	}
-	if t.attention, err = s.countAttention(ctx, tenantID); err != nil {
+	if t.attention, err = s.countAttention(ctx, tenantID, t.byStage); err != nil {
 		return t, err
 	}
 	s.counts.Store(tenantID, t)

@@ -35,6 +35,9 @@ func TestClientPagesFollowEachSort(t *testing.T) {
 		store.DB().Model(&models.Client{}).Where("id = ?", c.ID).Updates(map[string]any{"stage": stages[i%len(stages)],
 			"stage_since": since, "last_change_at": since.Add(time.Duration(i%3) * time.Hour), "parked_reason": parked})
 	}
+	if err := store.RebuildStageStats(ctx); err != nil { // the stages were written directly
+		t.Fatal(err)
+	}
 	var all []models.Client
 	if err := store.DB().Where("organisation_id = ?", org.ID).Find(&all).Error; err != nil {
 		t.Fatal(err)

@@ -38,9 +38,13 @@ func (s *Store) Migrate(ctx context.Context) error {
 		&StageChange{},
 		&stageStat{},
 		&cohortStat{},
+		&stageCount{},
 	)
 	if err == nil {
 		err = s.sealWebhookSecrets(ctx)
+	}
+	if err == nil {
+		err = s.migrateStageCounts(ctx)
 	}
 	if err == nil {
 		err = s.backfillStages(ctx)

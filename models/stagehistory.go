@@ -112,10 +112,14 @@ func rollUp(tx *gorm.DB, row StageChange, ended *StageChange, bucket int) error 
 		"rejected": cs.Rejected}, "organisation_id", "cohort_day", "created_by")
 }
 
-// RebuildStageStats recounts both rollups from the history (after a
-// backfill, or rows written directly, as benchmarks do).
+// RebuildStageStats recounts both rollups from the history, and the stage
+// counts from the clients (after a backfill, or rows written directly, as
+// benchmarks do).
 func (s *Store) RebuildStageStats(ctx context.Context) error {
 	return wrap(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := recountStages(tx); err != nil {
+			return err
+		}
 		for _, q := range []string{
 			"DELETE FROM stage_stats",
 			"DELETE FROM cohort_stats",
@@ -188,6 +192,9 @@ func recordStage(tx *gorm.DB, c Client, createdBy string, now time.Time) error {
 		row.Reason = truncate(c.RejectionReason, 300)
 	}
 	if err := tx.Create(&row).Error; err != nil {
+		return err
+	}
+	if err := moveStageCount(tx, c.OrganisationID, open.Stage, c.Stage); err != nil {
 		return err
 	}
 	return rollUp(tx, row, ended, b)
