@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -18,31 +17,34 @@ import (
 // apiClient is a client as the API shows it. Field names are the form's,
 // so a validation error names the field the request sent.
 type apiClient struct {
-	ID                   int64      `json:"id"`
-	Name                 string     `json:"name"`
-	Stage                string     `json:"stage"`
-	StageLabel           string     `json:"stage_label"`
-	StageSince           time.Time  `json:"stage_since"`
-	WaitingOn            string     `json:"waiting_on"`
-	NeedsAttention       bool       `json:"needs_attention"`
-	AccountStage         string     `json:"account_stage"`
-	SenderStage          string     `json:"sender_stage"`
-	SenderPhone          string     `json:"sender_phone"`
-	ProjectID            string     `json:"project_id"`
-	Legacy               bool       `json:"legacy"`
-	BusinessManagerID    string     `json:"business_manager_id"`
-	WabaName             string     `json:"waba_name"`
-	CompanyLegalName     string     `json:"company_legal_name"`
-	SenderDisplayName    string     `json:"sender_display_name"`
-	BusinessCategory     string     `json:"business_category"`
-	SinchBusinessManager string     `json:"sinch_business_manager"`
-	Region               string     `json:"region"`
-	MetaLocalStorage     string     `json:"meta_local_storage"`
-	WabaID               string     `json:"waba_id"`
-	RejectionReason      string     `json:"rejection_reason"`
-	Contact              apiContact `json:"contact"`
-	RemindersPaused      bool       `json:"reminders_paused"`
-	URL                  string     `json:"url"` // the staff page
+	ID                int64     `json:"id"`
+	Name              string    `json:"name"`
+	Stage             string    `json:"stage"`
+	StageLabel        string    `json:"stage_label"`
+	StageSince        time.Time `json:"stage_since"`
+	WaitingOn         string    `json:"waiting_on"`
+	NeedsAttention    bool      `json:"needs_attention"`
+	AccountStage      string    `json:"account_stage"`
+	SenderStage       string    `json:"sender_stage"`
+	SenderPhone       string    `json:"sender_phone"`
+	ProjectID         string    `json:"project_id"`
+	Legacy            bool      `json:"legacy"`
+	BusinessManagerID string    `json:"business_manager_id"`
+	WabaName          string    `json:"waba_name"`
+	CompanyLegalName  string    `json:"company_legal_name"`
+	SenderDisplayName string    `json:"sender_display_name"`
+	// DisplayNameWarnings are Meta's display-name rules the sender display
+	// name seems to break (never blocking; see the form's check).
+	DisplayNameWarnings  []apiNameWarning `json:"display_name_warnings"`
+	BusinessCategory     string           `json:"business_category"`
+	SinchBusinessManager string           `json:"sinch_business_manager"`
+	Region               string           `json:"region"`
+	MetaLocalStorage     string           `json:"meta_local_storage"`
+	WabaID               string           `json:"waba_id"`
+	RejectionReason      string           `json:"rejection_reason"`
+	Contact              apiContact       `json:"contact"`
+	RemindersPaused      bool             `json:"reminders_paused"`
+	URL                  string           `json:"url"` // the staff page
 	// MetaApprovalURL is where the business client approves the request,
 	// while the client waits for that.
 	MetaApprovalURL string    `json:"meta_approval_url"`
@@ -56,7 +58,8 @@ type apiContact struct {
 	Language string `json:"language"`
 }
 
-func (h *Handler) apiClientOf(ctx context.Context, cl models.Client) apiClient {
+func (h *Handler) apiClientOf(c echo.Context, cl models.Client) apiClient {
+	ctx := c.Request().Context()
 	var meta string
 	if cl.Stage == models.StageMetaApproval {
 		meta, _ = h.metaLink(ctx, cl.OrganisationID, cl)
@@ -68,7 +71,8 @@ func (h *Handler) apiClientOf(ctx context.Context, cl models.Client) apiClient {
 		SenderDisplayName: cl.SenderDisplayName, BusinessCategory: cl.BusinessCategory, SinchBusinessManager: cl.SinchBusinessManager,
 		Region: cl.Region, MetaLocalStorage: cl.MetaLocalStorage, WabaID: cl.WabaID, RejectionReason: cl.RejectionReason,
 		Contact:         apiContact{Name: cl.ContactName, Email: cl.ContactEmail, Language: cl.ContactLanguage},
-		RemindersPaused: cl.RemindersPaused, URL: h.link(clientURL(cl.ID)), CreatedAt: cl.CreatedAt, LastChangeAt: cl.LastChangeAt}
+		RemindersPaused: cl.RemindersPaused, URL: h.link(clientURL(cl.ID)), CreatedAt: cl.CreatedAt, LastChangeAt: cl.LastChangeAt,
+		DisplayNameWarnings: apiNameWarnings(c, "sender_display_name", cl.SenderDisplayName, cl.Name)}
 }
 
 // apiClientInput is what a create or update sends; absent fields of an
@@ -188,7 +192,7 @@ func (h *Handler) apiListClients(c echo.Context) error {
 	}
 	out := apiClientList{Data: make([]apiClient, 0, len(clients))}
 	for _, cl := range clients {
-		out.Data = append(out.Data, h.apiClientOf(c.Request().Context(), cl))
+		out.Data = append(out.Data, h.apiClientOf(c, cl))
 	}
 	if next != nil {
 		out.NextCursor = next.Encode()
@@ -201,7 +205,7 @@ func (h *Handler) apiShowClient(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, h.apiClientOf(c.Request().Context(), cl))
+	return c.JSON(http.StatusOK, h.apiClientOf(c, cl))
 }
 
 // apiCreateClient saves a draft, or submits it at once with "submit": true.
@@ -228,7 +232,7 @@ func (h *Handler) apiCreateClient(c echo.Context) error {
 	if in.Submit {
 		return h.apiSubmit(c, cl, http.StatusCreated)
 	}
-	return c.JSON(http.StatusCreated, h.apiClientOf(c.Request().Context(), cl))
+	return c.JSON(http.StatusCreated, h.apiClientOf(c, cl))
 }
 
 // apiUpdateClient changes the fields sent, while the client is editable.
@@ -270,7 +274,7 @@ func (h *Handler) apiUpdateClient(c echo.Context) error {
 	if in.Submit {
 		return h.apiSubmit(c, updated, http.StatusOK)
 	}
-	return c.JSON(http.StatusOK, h.apiClientOf(c.Request().Context(), updated))
+	return c.JSON(http.StatusOK, h.apiClientOf(c, updated))
 }
 
 func (h *Handler) apiSubmitClient(c echo.Context) error {
@@ -299,7 +303,7 @@ func (h *Handler) apiSubmit(c echo.Context, cl models.Client, status int) error 
 	if err != nil {
 		return err
 	}
-	return c.JSON(status, h.apiClientOf(ctx, fresh))
+	return c.JSON(status, h.apiClientOf(c, fresh))
 }
 
 // apiDeleteClient deletes a draft.

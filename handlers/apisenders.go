@@ -15,31 +15,33 @@ import (
 // apiSender is a sender (phone number) as the API shows it; field names
 // are the form's.
 type apiSender struct {
-	ID               int64     `json:"id"`
-	Stage            string    `json:"stage"`
-	StageLabel       string    `json:"stage_label"`
-	StageSince       time.Time `json:"stage_since"`
-	Verified         bool      `json:"verified"` // a code was accepted; Sinch activates the number next
-	Provider         string    `json:"provider"`
-	CountryCode      string    `json:"country_code"`
-	PhoneNumber      string    `json:"phone_number"`
-	DisplayName      string    `json:"display_name"`
-	Vertical         string    `json:"vertical"`
-	Description      string    `json:"description"`
-	Email            string    `json:"email"`
-	Address          string    `json:"address"`
-	WebsiteOne       string    `json:"website_one"`
-	WebsiteTwo       string    `json:"website_two"`
-	About            string    `json:"about"`
-	PhotoURL         string    `json:"photo_url"`
-	Region           string    `json:"region"`
-	MetaLocalStorage string    `json:"meta_local_storage"`
-	ErrorCode        string    `json:"error_code"`
-	Reason           string    `json:"reason"`
+	ID          int64     `json:"id"`
+	Stage       string    `json:"stage"`
+	StageLabel  string    `json:"stage_label"`
+	StageSince  time.Time `json:"stage_since"`
+	Verified    bool      `json:"verified"` // a code was accepted; Sinch activates the number next
+	Provider    string    `json:"provider"`
+	CountryCode string    `json:"country_code"`
+	PhoneNumber string    `json:"phone_number"`
+	DisplayName string    `json:"display_name"`
+	// DisplayNameWarnings are Meta's display-name rules the name seems to break.
+	DisplayNameWarnings []apiNameWarning `json:"display_name_warnings"`
+	Vertical            string           `json:"vertical"`
+	Description         string           `json:"description"`
+	Email               string           `json:"email"`
+	Address             string           `json:"address"`
+	WebsiteOne          string           `json:"website_one"`
+	WebsiteTwo          string           `json:"website_two"`
+	About               string           `json:"about"`
+	PhotoURL            string           `json:"photo_url"`
+	Region              string           `json:"region"`
+	MetaLocalStorage    string           `json:"meta_local_storage"`
+	ErrorCode           string           `json:"error_code"`
+	Reason              string           `json:"reason"`
 }
 
-func apiSenderOf(s models.Sender) apiSender {
-	return apiSender{ID: s.ID, Stage: string(s.Stage), StageLabel: s.Stage.Label(), StageSince: s.StageSince, Verified: s.Verified(),
+func apiSenderOf(c echo.Context, cl models.Client, s models.Sender) apiSender {
+	return apiSender{DisplayNameWarnings: apiNameWarnings(c, "display_name", s.DisplayName, cl.Name), ID: s.ID, Stage: string(s.Stage), StageLabel: s.Stage.Label(), StageSince: s.StageSince, Verified: s.Verified(),
 		Provider: s.Provider, CountryCode: s.CountryCode, PhoneNumber: s.PhoneNumber, DisplayName: s.DisplayName, Vertical: s.Vertical,
 		Description: s.Description, Email: s.Email, Address: s.Address, WebsiteOne: s.WebsiteOne, WebsiteTwo: s.WebsiteTwo,
 		About: s.About, PhotoURL: s.PhotoURL, Region: s.Region, MetaLocalStorage: s.MetaLocalStorage, ErrorCode: s.ErrorCode, Reason: s.Reason}
@@ -96,7 +98,7 @@ func (h *Handler) apiListSenders(c echo.Context) error {
 		Data []apiSender `json:"data"`
 	}{Data: []apiSender{}}
 	for _, s := range senders {
-		out.Data = append(out.Data, apiSenderOf(s))
+		out.Data = append(out.Data, apiSenderOf(c, cl, s))
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -127,7 +129,7 @@ func (h *Handler) apiCreateSender(c echo.Context) error {
 	if in.Submit {
 		return h.apiSenderSubmit(c, cl, snd, http.StatusCreated)
 	}
-	return c.JSON(http.StatusCreated, apiSenderOf(snd))
+	return c.JSON(http.StatusCreated, apiSenderOf(c, cl, snd))
 }
 
 func (h *Handler) apiUpdateSender(c echo.Context) error {
@@ -152,7 +154,7 @@ func (h *Handler) apiUpdateSender(c echo.Context) error {
 	if in.Submit {
 		return h.apiSenderSubmit(c, cl, updated, http.StatusOK)
 	}
-	return c.JSON(http.StatusOK, apiSenderOf(updated))
+	return c.JSON(http.StatusOK, apiSenderOf(c, cl, updated))
 }
 
 func (h *Handler) apiSubmitSender(c echo.Context) error {
@@ -184,7 +186,7 @@ func (h *Handler) apiSenderNow(c echo.Context, cl models.Client, id int64, statu
 	if err != nil {
 		return err
 	}
-	return c.JSON(status, apiSenderOf(fresh))
+	return c.JSON(status, apiSenderOf(c, cl, fresh))
 }
 
 func (h *Handler) apiDeleteSender(c echo.Context) error {

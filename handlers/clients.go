@@ -19,7 +19,8 @@ import (
 
 type clientForm struct {
 	models.ClientInput
-	Action string `form:"action"`
+	Action     string `form:"action"`
+	NameReason string `form:"name_reason"` // why a display name with warnings is right
 }
 
 var clientSorts = []views.Option{
@@ -126,6 +127,13 @@ func (h *Handler) createClient(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return err
 	}
+	review, ask, err := h.reviewClientName(c, f)
+	if err != nil {
+		return err
+	}
+	if ask != nil {
+		return h.renderClientForm(c, http.StatusUnprocessableEntity, nil, clientFormOf(f, ask))
+	}
 	u := currentUser(c)
 	cl, err := h.store.CreateClient(c.Request().Context(), u.OrganisationID, *u, f.ClientInput, f.Action == "submit")
 	if v, ok := models.AsValidation(err); ok {
@@ -138,7 +146,28 @@ func (h *Handler) createClient(c echo.Context) error {
 		h.flash(c, "success", "Draft saved. Submit it to Sinch when the details are complete.")
 		return redirect(c, clientURL(cl.ID))
 	}
+	if err := h.recordNameReview(c, cl.ID, nil, review); err != nil {
+		return err
+	}
 	return h.submitAndRender(c, cl, f)
+}
+
+// reviewClientName checks the display name of a client being submitted
+// (a legacy client has none): warnings without a reason refuse the form,
+// with the input's own problems too, so both are fixed at once.
+func (h *Handler) reviewClientName(c echo.Context, f clientForm) (nameReview, map[string]string, error) {
+	if f.Action != "submit" || f.Legacy {
+		return nameReview{}, nil, nil
+	}
+	review, ask, err := h.reviewName(c, "sender_display_name", f.SenderDisplayName, f.Name, f.NameReason)
+	if ask != nil {
+		in := f.ClientInput
+		in.Normalize()
+		for k, msg := range in.Validate(true) {
+			ask[k] = msg
+		}
+	}
+	return review, ask, err
 }
 
 func (h *Handler) editClient(c echo.Context) error {
@@ -164,6 +193,13 @@ func (h *Handler) updateClient(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return err
 	}
+	review, ask, err := h.reviewClientName(c, f)
+	if err != nil {
+		return err
+	}
+	if ask != nil {
+		return h.renderClientForm(c, http.StatusUnprocessableEntity, &cl, clientFormOf(f, ask))
+	}
 	u := currentUser(c)
 	updated, err := h.store.UpdateClient(c.Request().Context(), u.OrganisationID, cl.ID, *u, f.ClientInput, f.Action == "submit")
 	if v, ok := models.AsValidation(err); ok {
@@ -176,16 +212,28 @@ func (h *Handler) updateClient(c echo.Context) error {
 		h.flash(c, "success", "Changes saved.")
 		return redirect(c, clientURL(cl.ID))
 	}
+	if err := h.recordNameReview(c, cl.ID, nil, review); err != nil {
+		return err
+	}
 	return h.submitAndRender(c, updated, f)
 }
 
-// submitClient submits a client from its page.
+// submitClient submits a client from its page; a display name with
+// warnings opens the form, asking why it is right.
 func (h *Handler) submitClient(c echo.Context) error {
 	cl, err := h.clientParam(c)
 	if err != nil {
 		return err
 	}
-	return h.submitAndRender(c, cl, clientForm{ClientInput: cl.ClientInput})
+	f := clientForm{ClientInput: cl.ClientInput, Action: "submit"}
+	_, ask, err := h.reviewClientName(c, f)
+	if err != nil {
+		return err
+	}
+	if ask != nil {
+		return h.renderClientForm(c, http.StatusUnprocessableEntity, &cl, clientFormOf(f, ask))
+	}
+	return h.submitAndRender(c, cl, f)
 }
 
 // submitAndRender calls Sinch and shows the outcome: the client page, or the
@@ -222,12 +270,17 @@ func (h *Handler) renderClientForm(c echo.Context, status int, cl *models.Client
 		v.Title, v.Action, v.CancelURL = "Edit "+cl.Name, clientURL(cl.ID), clientURL(cl.ID)
 		v.Resubmit = cl.AccountStage == models.AccountRejected
 	}
+	var err error
+	if v.Form, err = h.withNameNotes(c, form, "sender_display_name", form.Value("name")); err != nil {
+		return err
+	}
 	return render(c, status, views.ClientFormPage(h.page(c, v.Title, "clients"), v))
 }
 
 func clientFormOf(f clientForm, errs map[string]string) views.Form {
 	form := formOf(&f.ClientInput, errs)
 	form.Values["legacy"] = strconv.FormatBool(f.Legacy)
+	form.Values["name_reason"] = f.NameReason
 	return form
 }
 

@@ -385,7 +385,8 @@ func TestSinchNumberSkipsOTPAndSenderRejection(t *testing.T) {
 	app.sync()
 	// A display name with "WhatsApp" is rejected by the (simulated) review.
 	b.post(path+"/senders", url.Values{"action": {"submit"}, "provider": {"CUSTOMER"}, "country_code": {"44"},
-		"phone_number": {"7700900123"}, "display_name": {"Padaria WhatsApp"}, "vertical": {"RESTAURANT"}})
+		"phone_number": {"7700900123"}, "display_name": {"Padaria WhatsApp"}, "vertical": {"RESTAURANT"},
+		"name_reason": {"To see Meta reject it"}})
 	app.sync()
 	page := b.get(path)
 	if got := page.text("[data-testid=sender-stage]"); got != "Rejected" {
@@ -502,7 +503,8 @@ func TestRejectedSenderFixResubmitAndDiscard(t *testing.T) {
 	app.sb.Approve(projectA)
 	app.sync()
 	sender := url.Values{"action": {"submit"}, "provider": {"CUSTOMER"}, "country_code": {"44"},
-		"phone_number": {"7700900123"}, "display_name": {"Padaria WhatsApp"}, "vertical": {"RESTAURANT"}, "email": {"hi@padaria.test"}}
+		"phone_number": {"7700900123"}, "display_name": {"Padaria WhatsApp"}, "vertical": {"RESTAURANT"}, "email": {"hi@padaria.test"},
+		"name_reason": {"To see Meta reject it"}}
 	expectStatus(t, b.post(path+"/senders", sender), http.StatusSeeOther)
 	app.sync()
 	snds, _ := app.store.Senders(t.Context(), app.tenantOf("ana@acme.test"), mustID(t, path))

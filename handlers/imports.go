@@ -151,7 +151,11 @@ func (h *Handler) renderImport(c echo.Context, status int, im models.Import, for
 		line := views.ImportLine{Line: r.Line}
 		for i, val := range r.Cells() {
 			col := models.ImportColumns[i]
-			line.Cells = append(line.Cells, views.ImportCell{Value: val, Problem: problems[col], SubmitOnly: submitOnly[col]})
+			cell := views.ImportCell{Value: val, Problem: problems[col], SubmitOnly: submitOnly[col]}
+			if col == "display_name" {
+				cell.Names = nameNotes(r.NameWarnings(currentUser(c).Organisation.Brand()))
+			}
+			line.Cells = append(line.Cells, cell)
 		}
 		switch {
 		case r.Outcome == models.RowCreated:

@@ -269,7 +269,7 @@ func TestPortalTranslationsComplete(t *testing.T) {
 	}
 	check("onboarded")
 	staff.post(clientPath+"/senders", url.Values{"action": {"submit"}, "provider": {"CUSTOMER"}, "country_code": {"44"},
-		"phone_number": {"7700900123"}, "display_name": {"Padaria"}, "vertical": {"RESTAURANT"}})
+		"phone_number": {"7700900123"}, "display_name": {"Padaria Sol"}, "vertical": {"RESTAURANT"}})
 	app.sync()
 	check("verification")
 	r := app.visitor("").get(link + "?lang=es")
@@ -346,7 +346,7 @@ func TestPortalCacheKeepsLanguagesVisitorsAndStagesApart(t *testing.T) {
 	}
 
 	staff.post(clientPath+"/senders", url.Values{"action": {"submit"}, "provider": {"CUSTOMER"}, "country_code": {"44"},
-		"phone_number": {"7700900123"}, "display_name": {"Padaria"}, "vertical": {"RESTAURANT"}})
+		"phone_number": {"7700900123"}, "display_name": {"Padaria Sol"}, "vertical": {"RESTAURANT"}})
 	app.sync() // the sender now waits for its code: the page must show the OTP step at once
 	for _, name := range []string{"first", "second"} {
 		v := app.visitor("")

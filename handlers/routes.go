@@ -109,6 +109,7 @@ func (h *Handler) routes() []route {
 		{http.MethodGet, unsubscribePrefix + ":token", h.showUnsubscribe, machine, ""},
 		{http.MethodPost, unsubscribePrefix + ":token", h.createUnsubscribe, machine, ""},
 
+		{http.MethodGet, "/name-check", h.nameCheck, agent, ""},
 		{http.MethodGet, "/clients/:id/senders/new", h.newSender, agent, ""},
 		{http.MethodPost, "/clients/:id/senders", h.createSender, agent, "sender.created"},
 		{http.MethodGet, "/clients/:id/senders/:sid/edit", h.editSender, agent, ""},

@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -14,7 +15,24 @@ import (
 
 type senderForm struct {
 	models.SenderInput
-	Action string `form:"action"`
+	Action     string `form:"action"`
+	NameReason string `form:"name_reason"` // why a display name with warnings is right
+}
+
+func senderFormOf(f senderForm, errs map[string]string) views.Form {
+	form := formOf(&f.SenderInput, errs)
+	form.Values["name_reason"] = f.NameReason
+	return form
+}
+
+// reviewSenderName checks the display name of a sender being submitted,
+// as reviewClientName does a client's (a locked number's form lacks the
+// phone, so the input's own problems wait for the save).
+func (h *Handler) reviewSenderName(c echo.Context, cl models.Client, f senderForm) (nameReview, map[string]string, error) {
+	if f.Action != "submit" {
+		return nameReview{}, nil, nil
+	}
+	return h.reviewName(c, "display_name", f.DisplayName, cl.Name, f.NameReason)
 }
 
 // senderParams loads the :id client and :sid sender of the current tenant.
@@ -54,10 +72,17 @@ func (h *Handler) createSender(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return err
 	}
+	review, ask, err := h.reviewSenderName(c, cl, f)
+	if err != nil {
+		return err
+	}
+	if ask != nil {
+		return h.renderSenderForm(c, http.StatusUnprocessableEntity, cl, nil, senderFormOf(f, ask))
+	}
 	u := currentUser(c)
 	snd, err := h.store.CreateSender(c.Request().Context(), u.OrganisationID, cl.ID, *u, f.SenderInput)
 	if v, ok := models.AsValidation(err); ok {
-		return h.renderSenderForm(c, http.StatusUnprocessableEntity, cl, nil, formOf(&f.SenderInput, v))
+		return h.renderSenderForm(c, http.StatusUnprocessableEntity, cl, nil, senderFormOf(f, v))
 	}
 	if errors.Is(err, models.ErrConflict) {
 		h.flash(c, "info", "A sender can be added once the WhatsApp account is onboarded.")
@@ -66,7 +91,7 @@ func (h *Handler) createSender(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.afterSenderSave(c, cl, snd, f)
+	return h.afterSenderSave(c, cl, snd, f, review)
 }
 
 func (h *Handler) editSender(c echo.Context) error {
@@ -90,10 +115,17 @@ func (h *Handler) updateSender(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return err
 	}
+	review, ask, err := h.reviewSenderName(c, cl, f)
+	if err != nil {
+		return err
+	}
+	if ask != nil {
+		return h.renderSenderForm(c, http.StatusUnprocessableEntity, cl, &snd, senderFormOf(f, ask))
+	}
 	u := currentUser(c)
 	updated, err := h.store.UpdateSender(c.Request().Context(), u.OrganisationID, snd.ID, *u, f.SenderInput)
 	if v, ok := models.AsValidation(err); ok {
-		return h.renderSenderForm(c, http.StatusUnprocessableEntity, cl, &snd, formOf(&f.SenderInput, v))
+		return h.renderSenderForm(c, http.StatusUnprocessableEntity, cl, &snd, senderFormOf(f, v))
 	}
 	if errors.Is(err, models.ErrConflict) {
 		h.flash(c, "info", "This sender cannot be changed while Sinch is working on it.")
@@ -102,19 +134,22 @@ func (h *Handler) updateSender(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.afterSenderSave(c, cl, updated, f)
+	return h.afterSenderSave(c, cl, updated, f, review)
 }
 
 // afterSenderSave submits when asked and shows the outcome.
-func (h *Handler) afterSenderSave(c echo.Context, cl models.Client, snd models.Sender, f senderForm) error {
+func (h *Handler) afterSenderSave(c echo.Context, cl models.Client, snd models.Sender, f senderForm, review nameReview) error {
 	if f.Action != "submit" {
 		h.flash(c, "success", "Sender saved as a draft.")
 		return redirect(c, clientURL(cl.ID))
 	}
+	if err := h.recordNameReview(c, cl.ID, &snd.ID, review); err != nil {
+		return err
+	}
 	u := currentUser(c)
 	out, err := h.onboard.SubmitSender(c.Request().Context(), u.OrganisationID, cl.ID, snd.ID, u.Name)
 	if v, ok := models.AsValidation(err); ok {
-		return h.renderSenderForm(c, http.StatusUnprocessableEntity, cl, &out, formOf(&f.SenderInput, v))
+		return h.renderSenderForm(c, http.StatusUnprocessableEntity, cl, &out, senderFormOf(f, v))
 	}
 	if errors.Is(err, onboarding.ErrInProgress) {
 		h.flash(c, "info", "Submitting the sender to Sinch — this page updates by itself when Sinch answers.")
@@ -132,17 +167,30 @@ func (h *Handler) submitSender(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.afterSenderSave(c, cl, snd, senderForm{SenderInput: snd.SenderInput, Action: "submit"})
+	f := senderForm{SenderInput: snd.SenderInput, Action: "submit"}
+	_, ask, err := h.reviewSenderName(c, cl, f)
+	if err != nil {
+		return err
+	}
+	if ask != nil { // a display name with warnings: the form asks why it is right
+		return h.renderSenderForm(c, http.StatusUnprocessableEntity, cl, &snd, senderFormOf(f, ask))
+	}
+	return h.afterSenderSave(c, cl, snd, f, nameReview{})
 }
 
 func (h *Handler) renderSenderForm(c echo.Context, status int, cl models.Client, snd *models.Sender, form views.Form) error {
 	v := views.SenderFormView{Title: "Add a sender", ClientName: cl.Name, Action: clientURL(cl.ID) + "/senders", CancelURL: clientURL(cl.ID),
 		Form: form, Verticals: options(models.SenderVerticals, "Choose a vertical"),
-		Regions: options(models.Regions, "Account's region"), Storages: options(models.MetaLocalStorages, "Region default")}
+		Regions: options(models.Regions, "Account's region"), Storages: options(models.MetaLocalStorages, "Region default"),
+		NameCheck: "/name-check?field=display_name&name=" + url.QueryEscape(cl.Name)}
 	if snd != nil && snd.ID != 0 {
 		v.Title, v.Action = "Edit sender "+snd.Phone(), clientURL(cl.ID)+"/senders/"+itoa(snd.ID)
 		v.Locked = snd.SinchID != ""
 		v.Resubmit = snd.Stage == models.SenderRejected || snd.Stage == models.SenderError
+	}
+	var err error
+	if v.Form, err = h.withNameNotes(c, form, "display_name", cl.Name); err != nil {
+		return err
 	}
 	return render(c, status, views.SenderFormPage(h.page(c, v.Title, "clients"), v))
 }

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -111,6 +112,17 @@ func (r ImportRow) Cells() []string {
 	var out []string
 	_ = json.Unmarshal([]byte(r.Values), &out)
 	return out
+}
+
+// NameWarnings are Meta's display-name rules the row's display name seems
+// to break (models.LintDisplayName); reseller is the organisation's brand.
+// They never block a row: a submitted one gets them on its timeline.
+func (r ImportRow) NameWarnings(reseller string) []NameWarning {
+	rec, _ := recordOf(r.Cells())
+	if rec.in.Legacy {
+		return nil
+	}
+	return LintDisplayName(rec.in.SenderDisplayName, NameContext{MaxLength: 255, Reseller: reseller, Brand: rec.in.Name})
 }
 
 // CellProblems merges both kinds of problem, by column; submitOnly tells
@@ -465,6 +477,10 @@ func (s *Store) importChunk(ctx context.Context, actor User, id int64, owner str
 			return err
 		}
 		title := "Client created by the import of " + im.FileName
+		var org Organisation
+		if err := tx.First(&org, im.OrganisationID).Error; err != nil {
+			return err
+		}
 		for i := range rows {
 			r := &rows[i]
 			problems, submitOnly := r.CellProblems()
@@ -479,6 +495,11 @@ func (s *Store) importChunk(ctx context.Context, actor User, id int64, owner str
 					var err error
 					c, err = s.createClientTx(tx, im.OrganisationID, actor, rec.in, rec.contact, im.Mode == ImportSubmit,
 						title+" (line "+strconv.Itoa(r.Line)+")")
+					if ws := Warnings(r.NameWarnings(org.Brand())); err == nil && im.Mode == ImportSubmit && len(ws) > 0 {
+						err = addEvent(tx, Event{OrganisationID: im.OrganisationID, ClientID: c.ID, At: s.now(), Source: SourceStaff, Actor: actor.Name,
+							Title:  fmt.Sprintf("Display name %q submitted despite Meta's rules (%s)", rec.in.SenderDisplayName, RuleIDs(ws)),
+							Detail: "Imported from " + im.FileName + " (line " + strconv.Itoa(r.Line) + "); an import does not ask why."})
+					}
 					return err
 				})
 				if v, ok := AsValidation(err); ok {

@@ -183,3 +183,52 @@ func BenchmarkImportCheck10000(b *testing.B) {
 		}
 	}
 }
+
+// A display name that breaks Meta's rules does not stop its row: the
+// preview names the rules, and the submitted client has them on its
+// timeline; a good name gets neither.
+func TestImportNotesDisplayNameRules(t *testing.T) {
+	store, org, owner := mustStore(t)
+	ctx := context.Background()
+	csv := importHeader + strings.Replace(importLine(1), ",Cliente 1,FOOD", ",BEST DEALS!!!,FOOD", 1) + importLine(2)
+	im, err := store.CreateImport(ctx, org.ID, owner, "book.csv", strings.NewReader(csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if im.SubmitReady != 2 {
+		t.Fatalf("submit-ready %d, want 2: warnings must not block", im.SubmitReady)
+	}
+	rows, _, err := store.ImportRows(ctx, org.ID, im.ID, false, "", 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := models.RuleIDs(rows[0].NameWarnings(org.Brand())); got != "DN-CAPS, DN-PUNCT" {
+		t.Errorf("line 2 notes %q, want DN-CAPS, DN-PUNCT", got)
+	}
+	if ws := rows[1].NameWarnings(org.Brand()); len(ws) != 0 {
+		t.Errorf("line 3 notes %+v, want none", ws)
+	}
+	if _, err := store.StartImport(ctx, org.ID, im.ID, models.ImportSubmit); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.RunImport(ctx, owner, im.ID); err != nil {
+		t.Fatal(err)
+	}
+	rows, _, _ = store.ImportRows(ctx, org.ID, im.ID, false, "", 0, 10)
+	for i, want := range []bool{true, false} {
+		if rows[i].ClientID == nil {
+			t.Fatalf("line %d not created: %s", rows[i].Line, rows[i].Reason)
+		}
+		events, err := store.Events(ctx, org.ID, *rows[i].ClientID, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var noted bool
+		for _, e := range events {
+			noted = noted || strings.Contains(e.Title, "submitted despite Meta's rules (DN-CAPS, DN-PUNCT)")
+		}
+		if noted != want {
+			t.Errorf("line %d: timeline notes the rules %v, want %v", rows[i].Line, noted, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package models_test
 import (
 	"maps"
 	"reflect"
+	"strings"
 	"testing"
 
 	"wabadesk/models"
@@ -124,4 +125,30 @@ func checkIdempotent[T any](t *testing.T, once, twice T, first, second models.Va
 	if !maps.Equal(first, second) {
 		t.Fatalf("validation of the normalised input differs:\nfirst:  %v\nsecond: %v", first, second)
 	}
+}
+
+// FuzzLintDisplayName: any name, however odd, gets warnings with a rule id
+// and a message and never a panic; a hint is never a warning, and linting
+// is the same for the name as saved (trimmed).
+func FuzzLintDisplayName(f *testing.F) {
+	for _, s := range []string{"BEST DEALS!!! 🎉", "Luna Pizza", "www.x.com", "  ", "\xff\xfe", "São Paulo", "A"} {
+		f.Add(s, "Vozes Digitais")
+	}
+	f.Fuzz(func(t *testing.T, name, reseller string) {
+		ctx := models.NameContext{MaxLength: 128, Reseller: reseller, Brand: name}
+		ws := models.LintDisplayName(name, ctx)
+		for _, w := range ws {
+			if !strings.HasPrefix(w.Rule, "DN-") || w.Message == "" {
+				t.Fatalf("%q: warning %+v lacks a rule id or a message", name, w)
+			}
+		}
+		if got := models.LintDisplayName(strings.TrimSpace(name), ctx); !reflect.DeepEqual(got, ws) {
+			t.Fatalf("%q: %+v as typed, %+v trimmed", name, ws, got)
+		}
+		for _, w := range models.Warnings(ws) {
+			if w.Hint {
+				t.Fatalf("%q: hint %s among the warnings", name, w.Rule)
+			}
+		}
+	})
 }

@@ -190,4 +190,5 @@ type SenderFormView struct {
 	Storages   []Option
 	Locked     bool // the number cannot change once Sinch has it
 	Resubmit   bool
+	NameCheck  string // the display name's live check, with the client's name as the brand
 }

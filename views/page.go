@@ -51,6 +51,14 @@ type Flash struct {
 type Form struct {
 	Values map[string]string
 	Errors map[string]string
+	Names  map[string][]NameNote // display-name rules the typed names seem to break, by field
+}
+
+// NameNote is one of Meta's display-name rules a typed name seems to break
+// (models.LintDisplayName); a hint is a low-confidence one.
+type NameNote struct {
+	Rule, Message string
+	Hint          bool
 }
 
 // Value returns what was typed in field.
@@ -84,6 +92,9 @@ type Field struct {
 	Required     bool
 	MaxLength    int
 	Autofocus    bool
+	// Check is the URL that checks a display name as it is typed (htmx);
+	// CheckInclude names other inputs it needs (the client's name).
+	Check, CheckInclude string
 }
 
 // Option is one choice of a select.
