@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/a-h/templ"
@@ -25,7 +26,7 @@ type clientForm struct {
 
 var clientSorts = []views.Option{
 	{Value: "change", Label: "Latest change first"}, {Value: "waiting", Label: "Longest waiting first"},
-	{Value: "name", Label: "Name A–Z"}, {Value: "stage", Label: "Stage"},
+	{Value: "name", Label: "Name A–Z"}, {Value: "stage", Label: "Stage"}, {Value: "health", Label: "Worst health first"},
 }
 
 // listClients is the home page: counts per stage, search, filters, pages.
@@ -34,13 +35,13 @@ func (h *Handler) listClients(c echo.Context) error {
 	ctx := c.Request().Context()
 	page, _ := strconv.Atoi(c.QueryParam("page"))
 	f := models.ClientFilter{Query: c.QueryParam("q"), Stage: models.Stage(c.QueryParam("stage")),
-		Attention: c.QueryParam("attention") == "1", Sort: c.QueryParam("sort"), Page: page, PerPage: 50}
+		Attention: c.QueryParam("attention") == "1", Health: healthParam(c.QueryParam("health")), Sort: c.QueryParam("sort"), Page: page, PerPage: 50}
 	conn, err := h.connect(ctx, u.OrganisationID)
 	if err != nil {
 		return err
 	}
 	canCreate := u.Role.AtLeast(models.RoleAgent)
-	key := fmt.Sprintf("clients|%t|%q|%q|%t|%q|%d", canCreate, f.Query, f.Stage, f.Attention, f.Sort, f.Page)
+	key := fmt.Sprintf("clients|%t|%q|%q|%t|%q|%q|%d", canCreate, f.Query, f.Stage, f.Attention, f.Health, f.Sort, f.Page)
 	list, err := h.regions.get(ctx, u.OrganisationID, key, func(ctx context.Context) (string, int, error) {
 		list, err := h.store.Clients(ctx, u.OrganisationID, f)
 		if err != nil {
@@ -53,7 +54,7 @@ func (h *Handler) listClients(c echo.Context) error {
 		return err
 	}
 	export := url.Values{}
-	for _, k := range []string{"q", "stage", "attention", "sort"} {
+	for _, k := range []string{"q", "stage", "attention", "health", "sort"} {
 		if v := c.QueryParam(k); v != "" {
 			export.Set(k, v)
 		}
@@ -70,34 +71,23 @@ func (h *Handler) clientsView(f models.ClientFilter, list models.ClientList, can
 		f.Page = 1
 	}
 	link := func(stage models.Stage, attention bool, page int) string {
-		q := url.Values{}
-		if f.Query != "" {
-			q.Set("q", f.Query)
-		}
-		if stage != "" {
-			q.Set("stage", string(stage))
-		}
-		if attention {
-			q.Set("attention", "1")
-		}
-		if f.Sort != "" && f.Sort != "change" {
-			q.Set("sort", f.Sort)
-		}
-		if page > 1 {
-			q.Set("page", strconv.Itoa(page))
-		}
-		if len(q) == 0 {
-			return "/clients"
-		}
-		return "/clients?" + q.Encode()
+		return clientsLink(f, stage, attention, f.Health, page)
 	}
-	v := views.ClientsView{Query: f.Query, Stage: string(f.Stage), Sort: f.Sort, Sorts: clientSorts, Total: list.Total,
+	healthLink := func(health string) string { return clientsLink(f, "", false, health, 1) }
+	v := views.ClientsView{Query: f.Query, Stage: string(f.Stage), Health: f.Health, Sort: f.Sort, Sorts: clientSorts, Total: list.Total,
 		Page: f.Page, Pages: int(math.Ceil(float64(list.Total) / float64(f.PerPage))), CanCreate: canCreate,
-		All:       views.StageCount{Label: "All", Count: list.All, URL: link("", false, 1), Active: f.Stage == "" && !f.Attention},
+		All:       views.StageCount{Label: "All", Count: list.All, URL: link("", false, 1), Active: f.Stage == "" && !f.Attention && f.Health == ""},
 		Attention: views.StageCount{Label: "Needs attention", Count: list.Attention, URL: link("", true, 1), Active: f.Attention, Badge: "badge-danger"},
 	}
+	if f.Health != "" { // a stage or "All" leaves the health filter
+		v.All.URL = clientsLink(f, "", false, "", 1)
+	}
+	for _, hf := range models.HealthFilters {
+		v.Healths = append(v.Healths, views.StageCount{Label: healthFilterLabels[hf], Count: list.Health[hf], URL: healthLink(hf),
+			Active: f.Health == hf, Badge: "badge-warn"})
+	}
 	for _, st := range models.Stages {
-		v.Counts = append(v.Counts, views.StageCount{Label: st.Label(), Count: list.Counts[st], URL: link(st, false, 1), Active: f.Stage == st, Badge: st.Badge()})
+		v.Counts = append(v.Counts, views.StageCount{Label: st.Label(), Count: list.Counts[st], URL: clientsLink(f, st, false, "", 1), Active: f.Stage == st, Badge: st.Badge()})
 	}
 	if f.Page > 1 {
 		v.PrevURL = link(f.Stage, f.Attention, f.Page-1)
@@ -107,12 +97,50 @@ func (h *Handler) clientsView(f models.ClientFilter, list models.ClientList, can
 	}
 	now := h.store.Now()
 	for _, cl := range list.Clients {
-		v.Rows = append(v.Rows, views.ClientRow{URL: clientURL(cl.ID), Name: cl.Name, BMID: cl.BusinessManagerID, WabaName: cl.WabaName,
+		row := views.ClientRow{URL: clientURL(cl.ID), Name: cl.Name, BMID: cl.BusinessManagerID, WabaName: cl.WabaName,
 			StageLabel: cl.Stage.Label(), StageBadge: cl.Stage.Badge(), SenderStage: cl.SenderStage.Label(), Phone: cl.SenderPhone,
 			WaitingOn: cl.Stage.WaitingOn(), InState: since(cl.StageSince, now), LastChange: ago(cl.LastChangeAt, now), AccountStage: cl.AccountStage.Label(),
-			Attention: h.store.NeedsAttention(cl)})
+			Attention: h.store.NeedsAttention(cl)}
+		row.Health, row.HealthBadge = healthBadge(cl)
+		v.Rows = append(v.Rows, row)
 	}
 	return v
+}
+
+// healthParam is a known health filter, or "".
+func healthParam(s string) string {
+	if slices.Contains(models.HealthFilters, s) || s == models.HealthAny {
+		return s
+	}
+	return ""
+}
+
+// clientsLink is the list's URL for f with another stage, attention,
+// health filter or page.
+func clientsLink(f models.ClientFilter, stage models.Stage, attention bool, health string, page int) string {
+	q := url.Values{}
+	if f.Query != "" {
+		q.Set("q", f.Query)
+	}
+	if stage != "" {
+		q.Set("stage", string(stage))
+	}
+	if attention {
+		q.Set("attention", "1")
+	}
+	if health != "" {
+		q.Set("health", health)
+	}
+	if f.Sort != "" && f.Sort != "change" {
+		q.Set("sort", f.Sort)
+	}
+	if page > 1 {
+		q.Set("page", strconv.Itoa(page))
+	}
+	if len(q) == 0 {
+		return "/clients"
+	}
+	return "/clients?" + q.Encode()
 }
 
 func clientURL(id int64) string { return "/clients/" + strconv.FormatInt(id, 10) }

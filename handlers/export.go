@@ -18,7 +18,7 @@ func (h *Handler) exportClients(c echo.Context) error {
 	u := currentUser(c)
 	ctx := c.Request().Context()
 	f := models.ClientFilter{Query: c.QueryParam("q"), Stage: models.Stage(c.QueryParam("stage")), Sort: c.QueryParam("sort"),
-		Attention: c.QueryParam("attention") == "1" || c.QueryParam("attention") == "true"}
+		Attention: c.QueryParam("attention") == "1" || c.QueryParam("attention") == "true", Health: healthParam(c.QueryParam("health"))}
 	if !slices.Contains(models.Stages, f.Stage) {
 		f.Stage = ""
 	}

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -248,6 +249,7 @@ func portalJourney(v *views.PortalView, p *portal, now time.Time) {
 		v.Mode = "wait"
 	}
 	v.Next = next
+	v.Alerts = portalAlerts(v.Lang, p, v.Brand)
 	if p.sender != nil {
 		v.Phone, v.DisplayName = p.sender.Phone(), p.sender.DisplayName
 		v.OTPSent = p.sender.OTPRequestedAt != nil && now.Sub(*p.sender.OTPRequestedAt) < 10*time.Minute
@@ -261,6 +263,46 @@ func portalJourney(v *views.PortalView, p *portal, now time.Time) {
 		}
 		v.Steps = append(v.Steps, views.Step{Label: views.T(v.Lang, key), State: state})
 	}
+}
+
+// portalAlerts are the health problems the business client must act on,
+// worst first, in their language (the staff page has the details).
+func portalAlerts(lang views.Lang, p *portal, brand string) []views.PortalAlert {
+	c := p.client
+	t := func(key string, args ...any) string { return views.T(lang, key, args...) }
+	var out []views.PortalAlert
+	switch c.BanState {
+	case "DISABLE":
+		out = append(out, views.PortalAlert{Heading: t("health.ban.disabled.heading"), Body: t("health.ban.disabled.body", brand)})
+	case "SCHEDULE_FOR_DISABLE":
+		date := ""
+		if c.BanDate != "" {
+			date = t("health.ban.date", c.BanDate)
+		}
+		out = append(out, views.PortalAlert{Heading: t("health.ban.scheduled.heading"), Body: t("health.ban.scheduled.body", date, brand)})
+	}
+	phone := ""
+	if p.sender != nil {
+		phone = p.sender.Phone()
+	}
+	if c.HealthSuspended {
+		out = append(out, views.PortalAlert{Heading: t("health.suspended.heading"), Body: t("health.suspended.body", phone, brand)})
+	}
+	switch c.HealthQuality {
+	case "RED":
+		out = append(out, views.PortalAlert{Heading: t("health.quality.red.heading"), Body: t("health.quality.red.body", brand)})
+	case "YELLOW":
+		out = append(out, views.PortalAlert{Heading: t("health.quality.yellow.heading"), Body: t("health.quality.yellow.body")})
+	}
+	if p.sender != nil && p.sender.NameStatus == "REJECTED" {
+		name := cmp.Or(p.sender.NameValue, p.sender.DisplayName)
+		a := views.PortalAlert{Heading: t("health.name.heading"), Body: t("health.name.body", name, brand)}
+		if p.sender.NameReason != "" {
+			a.Body += " " + t("health.name.reason", p.sender.NameReason)
+		}
+		out = append(out, a)
+	}
+	return out
 }
 
 // showPortalMeta records the click and sends the client to the Meta request.

@@ -27,6 +27,7 @@ func (s *Store) ChangeClient(ctx context.Context, tenantID, id int64, change fun
 			return err
 		}
 		now := s.now()
+		stampClientHealth(before, &c, now)
 		if stage := journeyStage(c.AccountStage, c.SenderStage); stage != c.Stage {
 			c.Stage, c.StageSince = stage, now
 		}
@@ -69,6 +70,7 @@ func (s *Store) ChangeSender(ctx context.Context, tenantID, id int64, change fun
 		if snd.Stage != before.Stage {
 			snd.StageSince = now
 		}
+		stampSenderHealth(before, &snd, now)
 		if err := tx.Select("*").Omit("created_at", "Client", "lease_owner", "lease_until").Save(&snd).Error; err != nil {
 			return err
 		}

@@ -86,6 +86,7 @@ type Outbox struct {
 	// (credentials refused, project unknown at Sinch...). Parked work is
 	// tried again rarely, and at once when the Sinch settings change.
 	ParkedReason string `gorm:"size:300;not null;default:'';index:,composite:parked,where:parked_reason <> ''"`
+	ClientHealth
 	// LeaseOwner and LeaseUntil claim the row for one worker, so two
 	// processes on one database never work on it at once.
 	LeaseOwner string `gorm:"size:64"`

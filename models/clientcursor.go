@@ -20,6 +20,7 @@ type ClientCursor struct {
 	Time  time.Time `json:"t,omitzero"`
 	Text  string    `json:"x,omitempty"`
 	Stage Stage     `json:"g,omitempty"`
+	Rank  int       `json:"r,omitempty"`
 	ID    int64     `json:"i"`
 }
 
@@ -44,7 +45,7 @@ func ParseClientCursor(s, sort string) (*ClientCursor, error) {
 
 func sortName(sort string) string {
 	switch sort {
-	case "name", "stage", "waiting":
+	case "name", "stage", "waiting", "health":
 		return sort
 	}
 	return "change"
@@ -65,6 +66,9 @@ func (s *Store) ClientsAfter(ctx context.Context, tenantID int64, f ClientFilter
 		case "stage":
 			q = q.Where("(stage > ? OR (stage = ? AND (stage_since > ? OR (stage_since = ? AND id > ?))))",
 				after.Stage, after.Stage, after.Time, after.Time, after.ID)
+		case "health":
+			q = q.Where("(health_rank < ? OR (health_rank = ? AND (health_since > ? OR (health_since = ? AND id > ?))))",
+				after.Rank, after.Rank, after.Time, after.Time, after.ID)
 		default:
 			q = q.Where("(last_change_at < ? OR (last_change_at = ? AND id < ?))", after.Time, after.Time, after.ID)
 		}
@@ -86,6 +90,8 @@ func (s *Store) ClientsAfter(ctx context.Context, tenantID int64, f ClientFilter
 		next.Time = last.StageSince
 	case "stage":
 		next.Stage, next.Time = last.Stage, last.StageSince
+	case "health":
+		next.Rank, next.Time = last.HealthRank, last.HealthSince
 	default:
 		next.Time = last.LastChangeAt
 	}

@@ -22,11 +22,12 @@ var DefaultStuckAfter = map[Stage]time.Duration{
 	StageSenderProblem: 0,
 }
 
-// NeedsAttention reports whether c has waited too long in its stage, or
-// its background work is parked.
+// NeedsAttention reports whether c has waited too long in its stage, its
+// background work is parked, or its health is bad (a rejected name, a
+// RED or suspended number, a WABA to be disabled).
 func (s *Store) NeedsAttention(c Client) bool {
 	d, ok := s.StuckAfter[c.Stage]
-	return ok && !c.StageSince.After(s.now().Add(-d)) || c.ParkedReason != ""
+	return ok && !c.StageSince.After(s.now().Add(-d)) || c.ParkedReason != "" || c.HealthRank >= healthAttention
 }
 
 // ClientFilter is what the client list asks for.
@@ -34,7 +35,8 @@ type ClientFilter struct {
 	Query     string // name, Business Manager ID or phone number
 	Stage     Stage
 	Attention bool
-	Sort      string // "change" (default), "name", "stage", "waiting"
+	Health    string // a health filter (HealthFilters, HealthAny), or ""
+	Sort      string // "change" (default), "name", "stage", "waiting", "health" (worst first)
 	Page      int    // 1-based
 	PerPage   int
 }
@@ -45,6 +47,7 @@ type ClientList struct {
 	Total     int64 // matching the filter
 	Counts    map[Stage]int64
 	Attention int64
+	Health    map[string]int64 // by health filter
 	All       int64
 }
 
@@ -57,15 +60,21 @@ func (s *Store) Clients(ctx context.Context, tenantID int64, f ClientFilter) (Cl
 	if f.Page < 1 {
 		f.Page = 1
 	}
-	out := ClientList{Counts: map[Stage]int64{}}
+	out := ClientList{Counts: map[Stage]int64{}, Health: map[string]int64{}}
 	counts, err := s.stageCounts(ctx, tenantID)
 	if err != nil {
 		return out, err
 	}
-	out.Counts, out.All, out.Attention = counts.byStage, counts.all, counts.attention
+	out.Counts, out.All, out.Attention, out.Health = counts.byStage, counts.all, counts.attention, counts.health
 
 	q := s.filtered(ctx, tenantID, f)
 	switch query := strings.TrimSpace(f.Query); { // the counts above already hold these totals
+	case f.Health != "" && f.Page == 1:
+		out.Total = -1 // as a search: few clients, counted only if they fill a page
+	case f.Health != "":
+		if err := q.Count(&out.Total).Error; err != nil {
+			return out, wrap(err, "count filtered clients")
+		}
 	case query == "" && f.Stage == "" && !f.Attention:
 		out.Total = out.All
 	case query == "" && !f.Attention:
@@ -106,7 +115,8 @@ func (s *Store) Clients(ctx context.Context, tenantID int64, f ClientFilter) (Cl
 	// The page's ids drive this read, not an index of the tenant (+).
 	err = s.db.WithContext(ctx).Model(&Client{}).
 		Select("id", "organisation_id", "name", "business_manager_id", "waba_name", "account_stage", "sender_stage",
-			"stage", "stage_since", "last_change_at", "sender_phone").
+			"stage", "stage_since", "last_change_at", "sender_phone", "health_rank", "health_quality", "health_name", "health_suspended",
+			"daily_limit", "ban_state").
 		Where("+organisation_id = ? AND id IN (?)", tenantID, page).
 		Order(orderBy(f.Sort, false)).Find(&out.Clients).Error
 	if err != nil || out.Total >= 0 {
@@ -204,6 +214,9 @@ func (s *Store) filtered(ctx context.Context, tenantID int64, f ClientFilter) *g
 		attention := s.attentionFilter()
 		q = q.Where(attention.sql, attention.args...)
 	}
+	if where, args := healthWhere(f.Health); where != "" {
+		q = q.Where(where, args...)
+	}
 	return q
 }
 
@@ -215,6 +228,7 @@ var listOrders = map[string][2]string{
 	"stage":   {"stage, stage_since, id", "stage DESC, stage_since DESC, id DESC"},
 	"waiting": {"stage_since, id", "stage_since DESC, id DESC"},
 	"change":  {"last_change_at DESC, id DESC", "last_change_at, id"},
+	"health":  {"health_rank DESC, health_since, id", "health_rank, health_since DESC, id DESC"},
 }
 
 func orderBy(sort string, backwards bool) string {
@@ -248,14 +262,17 @@ func (s *Store) countAttention(ctx context.Context, tenantID int64, byStage map[
 			}
 		}
 	}
-	// Parked clients not already counted by their stage (few; a partial index).
+	// Parked and unhealthy clients not already counted by their stage
+	// (few; each through its own index).
 	isStuck := s.attentionClause()
 	args = append(append(args, tenantID), isStuck.args...)
-	var n struct{ Recent, Parked int64 }
+	args = append(append(args, tenantID, healthAttention), isStuck.args...)
+	var n struct{ Recent, Parked, Unhealthy int64 }
 	err := s.db.WithContext(ctx).Raw("SELECT "+strings.Join(recent, " + ")+" AS recent, "+
-		"(SELECT COUNT(*) FROM clients WHERE organisation_id = ? AND parked_reason <> '' AND NOT "+isStuck.sql+") AS parked", args...).
+		"(SELECT COUNT(*) FROM clients WHERE organisation_id = ? AND parked_reason <> '' AND NOT "+isStuck.sql+") AS parked, "+
+		"(SELECT COUNT(*) FROM clients WHERE organisation_id = ? AND health_rank >= ? AND parked_reason = '' AND NOT "+isStuck.sql+") AS unhealthy", args...).
 		Scan(&n).Error
-	return stuck - n.Recent + n.Parked, wrap(err, "count clients needing attention")
+	return stuck - n.Recent + n.Parked + n.Unhealthy, wrap(err, "count clients needing attention")
 }
 
 func (s *Store) attentionClause() sqlClause {
@@ -274,10 +291,10 @@ func (s *Store) attentionClause() sqlClause {
 }
 
 // attentionFilter is what the "needs attention" filter selects: stuck in
-// a stage, or parked.
+// a stage, parked, or unhealthy.
 func (s *Store) attentionFilter() sqlClause {
 	c := s.attentionClause()
-	return sqlClause{"(" + c.sql + " OR parked_reason <> '')", c.args}
+	return sqlClause{"(" + c.sql + " OR parked_reason <> '' OR health_rank >= ?)", append(c.args, healthAttention)}
 }
 
 // likeContains is a LIKE pattern matching s literally anywhere: a typed "%"
@@ -289,7 +306,8 @@ func likeContains(s string) string {
 // stageTotals are the numbers above the client list.
 type stageTotals struct {
 	byStage   map[Stage]int64
-	segments  []segment // the stages in the database's order, with their counts
+	segments  []segment        // the stages in the database's order, with their counts
+	health    map[string]int64 // by health filter
 	all       int64
 	attention int64
 	version   uint64    // the tenant's change version they were counted at
@@ -323,6 +341,9 @@ func (s *Store) stageCounts(ctx context.Context, tenantID int64) (stageTotals, e
 		t.all += r.N
 	}
 	if t.attention, err = s.countAttention(ctx, tenantID, t.byStage); err != nil {
+		return t, err
+	}
+	if t.health, err = s.countHealth(ctx, tenantID); err != nil {
 		return t, err
 	}
 	s.counts.Store(tenantID, t)

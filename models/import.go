@@ -1,12 +1,12 @@
 package models
 
 import (
-	"fmt"
 	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strconv"

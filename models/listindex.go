@@ -24,6 +24,8 @@ var listIndexes = []string{
 	"CREATE INDEX IF NOT EXISTS idx_clients_org_stage_id ON clients (organisation_id, stage, stage_since, id)",
 	"CREATE INDEX IF NOT EXISTS idx_clients_org_stage_change ON clients (organisation_id, stage, last_change_at, id)",
 	"CREATE INDEX IF NOT EXISTS idx_clients_org_stage_lname_name ON clients (organisation_id, stage, LOWER(name), id, name)",
+	// The portfolio, worst health first, and the health filters' range.
+	"CREATE INDEX IF NOT EXISTS idx_clients_org_health ON clients (organisation_id, health_rank, health_since, id)",
 }
 
 func (s *Store) migrateListIndexes(ctx context.Context) error {

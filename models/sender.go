@@ -41,6 +41,7 @@ type Sender struct {
 	// VerifiedAt is when Sinch accepted a code; the sender stays in
 	// verification until Sinch activates it.
 	VerifiedAt *time.Time
+	SenderHealth
 	Outbox
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -231,14 +232,20 @@ func (s *Store) syncClientSender(tx *gorm.DB, clientID int64, now time.Time, tou
 	if err := tx.First(&c, clientID).Error; err != nil {
 		return c, err
 	}
-	var latest Sender
-	err := tx.Where("client_id = ? AND stage <> ?", clientID, SenderDeleted).Order("created_at DESC, id DESC").First(&latest).Error
-	if err != nil && err != gorm.ErrRecordNotFound {
+	var live []Sender
+	err := tx.Where("client_id = ? AND stage <> ?", clientID, SenderDeleted).Order("created_at DESC, id DESC").Find(&live).Error
+	if err != nil {
 		return c, err
 	}
+	var latest Sender
+	if len(live) > 0 {
+		latest = live[0]
+	}
+	c.rollUpHealth(live, now)
 	stage := journeyStage(c.AccountStage, latest.Stage)
 	updates := map[string]any{"sender_stage": latest.Stage, "sender_phone": latest.Phone(), "stage": stage,
-		"search_text": searchText(c.ClientInput, latest.Phone())}
+		"search_text": searchText(c.ClientInput, latest.Phone()), "health_quality": c.HealthQuality, "health_name": c.HealthName,
+		"health_suspended": c.HealthSuspended, "health_rank": c.HealthRank, "health_since": c.HealthSince}
 	if stage != c.Stage {
 		updates["stage_since"] = now
 	}

@@ -8,6 +8,8 @@ type ClientsView struct {
 	Attention StageCount
 	Query     string
 	Stage     string
+	Health    string       // the health filter, if any
+	Healths   []StageCount // the health filters, with their counts
 	Sort      string
 	Sorts     []Option
 	Total     int64
@@ -49,6 +51,18 @@ type ClientRow struct {
 	InState      string
 	LastChange   string
 	Attention    bool
+	Health       string // the worst health signal in a word, if any
+	HealthBadge  string
+}
+
+// HealthSignal is one line of a client's health panel.
+type HealthSignal struct {
+	Label, Value string
+	Level        string // ok, info, warn, bad
+	Since        string // "3 hours ago"
+	Meaning      string
+	Action       string // what to do, if anything
+	FixURL       string // the form to fix it in, opened at the field
 }
 
 // ClientView is the client page's model.
@@ -76,6 +90,7 @@ type ClientView struct {
 	Draft        bool
 	Events       []EventRow
 	Senders      []SenderRow
+	Health       []HealthSignal // what Sinch reported after onboarding, worst first
 	CanEdit      bool
 	CanSubmit    bool
 	CanDelete    bool

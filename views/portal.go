@@ -19,12 +19,16 @@ type PortalView struct {
 	Phone       string
 	DisplayName string
 	OTPSent     bool
+	Alerts      []PortalAlert // health problems the client must act on, worst first
 	Notice      string
 	Form        Form
 	CSRF        string
 	Live        string
 	Sandbox     bool
 }
+
+// PortalAlert is a health problem in the client's own words.
+type PortalAlert struct{ Heading, Body string }
 
 // LangLink is one entry of the language switcher.
 type LangLink struct {

@@ -41,9 +41,10 @@ func applyAccount(c *models.Client, a *provisioning.Account) []models.Event {
 	if a.PartnerInitiatedRequestID != "" {
 		c.MetaRequestID = a.PartnerInitiatedRequestID
 	}
+	events := applyAccountHealth(c, a)
 	stage := accountStage(a)
 	if stage == c.AccountStage {
-		return nil
+		return events
 	}
 	c.AccountStage = stage
 	if stage != models.AccountRejected {
@@ -53,7 +54,7 @@ func applyAccount(c *models.Client, a *provisioning.Account) []models.Event {
 	if stage == models.AccountOnboarded && c.WabaID != "" {
 		e.Detail = "WABA ID " + c.WabaID
 	}
-	return []models.Event{e}
+	return append(events, e)
 }
 
 // senderStage maps Sinch's sender to our stage: pending changes (a new
@@ -107,12 +108,13 @@ func applySender(s *models.Sender, snd *provisioning.Sender) []models.Event {
 	if snd.PhoneNumber != "" && s.PhoneNumber == "" { // a Sinch-provided number
 		s.CountryCode, s.PhoneNumber = snd.CountryCode, snd.PhoneNumber
 	}
+	events := applySenderHealth(s, snd)
 	stage := senderStage(snd)
 	if snd.Changes != nil && stage == models.SenderError {
 		s.ErrorCode, s.Reason = string(snd.Changes.ErrorCode), snd.Changes.ErrorReason
 	}
 	if stage == s.Stage {
-		return nil
+		return events
 	}
 	s.Stage = stage
 	if stage != models.SenderError && stage != models.SenderRejected {
@@ -122,7 +124,7 @@ func applySender(s *models.Sender, snd *provisioning.Sender) []models.Event {
 	if stage == models.SenderError {
 		e.Detail = ExplainSenderError(s.ErrorCode)
 	}
-	return []models.Event{e}
+	return append(events, e)
 }
 
 // nextSync is the polling schedule. Without working webhooks it adapts:
