@@ -82,6 +82,11 @@ func (h *Handler) clientsView(f models.ClientFilter, list models.ClientList, can
 	if f.Health != "" { // a stage or "All" leaves the health filter
 		v.All.URL = clientsLink(f, "", false, "", 1)
 	}
+	// The portfolio: every client with a health problem, the worst first.
+	worst := f
+	worst.Sort = "health"
+	v.Healths = append(v.Healths, views.StageCount{Label: "Any problem, worst first", Count: list.Health[models.HealthAny],
+		URL: clientsLink(worst, "", false, models.HealthAny, 1), Active: f.Health == models.HealthAny, Badge: "badge-danger"})
 	for _, hf := range models.HealthFilters {
 		v.Healths = append(v.Healths, views.StageCount{Label: healthFilterLabels[hf], Count: list.Health[hf], URL: healthLink(hf),
 			Active: f.Health == hf, Badge: "badge-warn"})

@@ -58,6 +58,13 @@ func (h *Handler) renderClient(c echo.Context, status int, cl models.Client, for
 		CanAct: canAct, CanLink: canAct, CommentForm: forms.comment, Details: clientDetails(cl), SinchErrors: slices.Sorted(maps.Values(cl.FieldErrors())),
 		Steps: journey(cl), LinkDays: linkDays()}
 	v.QueueNote, v.ParkedNote = queueNotes(cl)
+	if v.Rejected {
+		edit := ""
+		if v.CanEdit {
+			edit = clientURL(cl.ID) + "/edit"
+		}
+		v.Fix = fixGuideFor(cl.RejectionReason, "", edit, "")
+	}
 	v.MetaLink, v.MetaSandbox = h.metaLink(ctx, u.OrganisationID, cl)
 	v.Contact = h.contactCard(cl, forms.contact, canAct)
 	if err := h.clientActivity(ctx, &v, cl, canAct, forms.otp, now); err != nil {
@@ -192,6 +199,13 @@ func senderRow(cl models.Client, s models.Sender, canAct bool, otp views.Form) v
 	}
 	if s.OTPRequestedAt != nil {
 		row.OTPNote = "Last code sent by " + strings.ToLower(map[string]string{"SMS": "SMS", "VOICE": "voice call"}[s.OTPMethod]) + " at " + s.OTPRequestedAt.Format("15:04") + "."
+	}
+	if s.Stage == models.SenderRejected || s.Stage == models.SenderError {
+		edit := ""
+		if row.CanEdit {
+			edit = row.URL + "/edit"
+		}
+		row.Fix = fixGuideFor(s.Reason, s.ErrorCode, "", edit)
 	}
 	return row
 }

@@ -204,13 +204,14 @@ func NameStatusTitle(status, value string) string {
 func (s *Store) countHealth(ctx context.Context, tenantID int64) (map[string]int64, error) {
 	var sums []string
 	var args []any
-	for _, f := range HealthFilters {
+	filters := append(slices.Clone(HealthFilters), HealthAny)
+	for _, f := range filters {
 		where, a := healthWhere(f)
 		sums = append(sums, "COALESCE(SUM(CASE WHEN "+where+" THEN 1 ELSE 0 END), 0)")
 		args = append(args, a...)
 	}
 	args = append(args, tenantID)
-	n := make([]int64, len(HealthFilters))
+	n := make([]int64, len(filters))
 	dest := make([]any, len(n))
 	for i := range n {
 		dest[i] = &n[i]
@@ -220,7 +221,7 @@ func (s *Store) countHealth(ctx context.Context, tenantID int64) (map[string]int
 		return nil, wrap(err, "count client health")
 	}
 	out := map[string]int64{}
-	for i, f := range HealthFilters {
+	for i, f := range filters {
 		out[f] = n[i]
 	}
 	return out, nil

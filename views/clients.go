@@ -55,6 +55,16 @@ type ClientRow struct {
 	HealthBadge  string
 }
 
+// FixGuide is what to do about a rejection or error: plain steps, the
+// display-name rules when it is about the name, and the form to fix it in,
+// opened at the field.
+type FixGuide struct {
+	Title   string
+	Steps   []string
+	Rules   []string
+	EditURL string
+}
+
 // HealthSignal is one line of a client's health panel.
 type HealthSignal struct {
 	Label, Value string
@@ -91,6 +101,7 @@ type ClientView struct {
 	Events       []EventRow
 	Senders      []SenderRow
 	Health       []HealthSignal // what Sinch reported after onboarding, worst first
+	Fix          *FixGuide      // what to do about a rejection
 	CanEdit      bool
 	CanSubmit    bool
 	CanDelete    bool
@@ -176,6 +187,7 @@ type SenderRow struct {
 	OTPForm      Form
 	Deleted      bool
 	Profile      []KV // the WhatsApp profile sent to Sinch, filled fields only
+	Fix          *FixGuide
 	CanComment   bool // Sinch knows the sender: staff may write to Sinch about it
 }
 
