@@ -109,14 +109,57 @@ const (
 // QualityRating is Meta's quality rating of a sender.
 type QualityRating string
 
+// Known quality ratings: high, medium, low, and not rated yet.
+const (
+	QualityGreen   QualityRating = "GREEN"
+	QualityYellow  QualityRating = "YELLOW"
+	QualityRed     QualityRating = "RED"
+	QualityUnknown QualityRating = "UNKNOWN"
+)
+
 // DailyLimit is a messaging tier such as "TIER_1K".
 type DailyLimit string
+
+// Known daily limits: business-initiated conversations in a rolling 24 hours.
+const (
+	TierNotSet    DailyLimit = "NOT_SET"
+	Tier50        DailyLimit = "TIER_50"
+	Tier250       DailyLimit = "TIER_250"
+	Tier1K        DailyLimit = "TIER_1K"
+	Tier2K        DailyLimit = "TIER_2K"
+	Tier10K       DailyLimit = "TIER_10K"
+	Tier100K      DailyLimit = "TIER_100K"
+	TierUnlimited DailyLimit = "TIER_UNLIMITED"
+)
+
+// WabaBanState is Meta's enforcement state of a WABA, the value of
+// Account.WabaBanState (a plain string there).
+type WabaBanState string
+
+// Known WABA ban states.
+const (
+	BanScheduleForDisable WabaBanState = "SCHEDULE_FOR_DISABLE"
+	BanDisable            WabaBanState = "DISABLE"
+	BanReinstate          WabaBanState = "REINSTATE"
+)
 
 // SenderErrorCode explains a sender whose changes are in ERROR.
 type SenderErrorCode string
 
 // MetadataStatus is the review status of a display name or username.
 type MetadataStatus string
+
+// Known metadata statuses.
+const (
+	MetadataApproved    MetadataStatus = "APPROVED"
+	MetadataDeferred    MetadataStatus = "DEFERRED"
+	MetadataDeleted     MetadataStatus = "DELETED"
+	MetadataExpired     MetadataStatus = "EXPIRED"
+	MetadataPending     MetadataStatus = "PENDING"
+	MetadataRejected    MetadataStatus = "REJECTED"
+	MetadataReserved    MetadataStatus = "RESERVED"
+	MetadataUnspecified MetadataStatus = "UNSPECIFIED"
+)
 
 // ActivityType is the type of an account or sender activity entry.
 type ActivityType string

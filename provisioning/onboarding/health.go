@@ -56,7 +56,7 @@ func applySenderHealth(s *models.Sender, snd *provisioning.Sender) []models.Even
 		}
 	}
 	if st := string(snd.State); st != s.SinchState {
-		if st == "SUSPENDED" {
+		if st == string(provisioning.SenderSuspended) {
 			events = append(events, models.Event{Source: models.SourceSinch, Title: "Meta suspended the number"})
 		}
 		s.SinchState = st

@@ -31,6 +31,12 @@ type Options struct {
 	// AutoApprove makes the Meta stand-in approve every WABA creation
 	// request as soon as it waits there, for load and fault tests.
 	AutoApprove bool
+	// LegacySenderDailyLimit also keeps the senders' deprecated dailyLimit:
+	// a new ACTIVE sender gets the account's businessDailyLimit, and
+	// SetBusinessDailyLimit fires the deprecated
+	// WHATSAPP_SENDER_DAILY_LIMIT_CHANGED per live sender. Sinch 1.2.117
+	// still declares both, marked deprecated; off by default.
+	LegacySenderDailyLimit bool
 	// TokenTTL is the lifetime of OAuth2 tokens; default 1 h.
 	TokenTTL time.Duration
 	// RegisterLimit is how many register calls a sender may make per

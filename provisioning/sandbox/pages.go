@@ -114,11 +114,31 @@ func (s *Sandbox) inboxPage(w http.ResponseWriter, r *http.Request) {
 // overview is one project on the index page.
 type overview struct {
 	ID, AccountStatus, MetaLink string
-	Senders                     []pv.Sender
+	Senders                     []senderRow
 	Webhooks                    int
+	Selected                    bool // the project a control just changed
+	// The health of an onboarded account.
+	Onboarded                     bool
+	DailyLimit, BanState, BanDate string
+	BanActions                    []choice // the ban states it may move to
+}
+
+// senderRow is one sender on the index page, display-ready.
+type senderRow struct {
+	ID, Number, Status, State, Quality string
+	Name, NameStatus, NameReason       string
+	Live                               bool     // Meta's controls apply
+	StateActions                       []choice // the states it may move to
 }
 
 func (s *Sandbox) indexPage(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	s.showIndex(w, r, http.StatusOK, q.Get("project"), doneMessages[q.Get("done")], "")
+}
+
+// showIndex renders the overview with a flash or an error message, the
+// selected project outlined.
+func (s *Sandbox) showIndex(w http.ResponseWriter, r *http.Request, status int, selected, flash, errMsg string) {
 	base := s.publicURL(r)
 	s.lock()
 	var projects []overview
@@ -127,26 +147,59 @@ func (s *Sandbox) indexPage(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		p := s.st.Projects[id]
-		o := overview{ID: id, Webhooks: len(p.Webhooks)}
+		o := overview{ID: id, Webhooks: len(p.Webhooks), Selected: id == selected}
 		if a := p.Account; a != nil {
 			o.AccountStatus = a.DTO.Status()
 			if a.pending() {
 				o.MetaLink = pv.MetaApprovalLink(base+"/meta/latest/settings/requests", a.DTO.Changes.Details.ClientBusinessManagerID, a.RequestID)
 			}
+			o.Onboarded = a.DTO.State == pv.AccountOnboarded
+			o.DailyLimit, o.BanState, o.BanDate = string(a.DTO.BusinessDailyLimit), a.DTO.WabaBanState, a.DTO.WabaBanDate
+			banned := o.BanState == string(pv.BanScheduleForDisable) || o.BanState == string(pv.BanDisable)
+			o.BanActions = except(choices.BanStates, func(c choice) bool {
+				return c.Value == o.BanState || (c.Value == string(pv.BanReinstate) && !banned)
+			})
 		}
 		for _, sn := range p.Senders {
-			o.Senders = append(o.Senders, clone(sn.DTO))
+			o.Senders = append(o.Senders, newSenderRow(sn))
 		}
 		projects = append(projects, o)
 	}
 	s.unlock()
 	deliveries := slices.DeleteFunc(s.SentCallbacks(), func(d SentCallback) bool { return !visible(r, d.ProjectID) })
 	slices.Reverse(deliveries)
-	s.render(w, r, "index", map[string]any{"Projects": projects, "Callbacks": deliveries[:min(len(deliveries), 20)]})
+	s.renderStatus(w, r, status, "index", map[string]any{"Projects": projects, "Callbacks": deliveries[:min(len(deliveries), 20)],
+		"Flash": flash, "Error": errMsg, "Access": r.FormValue(AccessParam), "Choices": choices,
+		"DefaultReason": DefaultNameRejection})
+}
+
+func newSenderRow(sn *sender) senderRow {
+	d := sn.DTO
+	row := senderRow{ID: d.ID, Number: "+" + d.CountryCode + " " + d.PhoneNumber, Status: d.Status(), State: string(d.State),
+		Quality: string(d.QualityRating), Name: sn.displayName(), Live: sn.live()}
+	row.StateActions = except(choices.SenderStates, func(c choice) bool { return c.Value == row.State })
+	if d.Details != nil {
+		row.Name = d.Details.DisplayName
+	}
+	if m := d.Metadata; m != nil && m.DisplayName != nil {
+		row.NameStatus, row.NameReason = string(m.DisplayName.Status), m.DisplayName.RejectionReason
+		if v := m.DisplayName.Value; v != "" && v != row.Name {
+			row.Name += " → " + v
+		}
+	}
+	return row
+}
+
+func except(cs []choice, drop func(choice) bool) []choice {
+	return slices.DeleteFunc(slices.Clone(cs), drop)
 }
 
 // render buffers the page so a template error never sends half a page.
 func (s *Sandbox) render(w http.ResponseWriter, r *http.Request, name string, data map[string]any) {
+	s.renderStatus(w, r, http.StatusOK, name, data)
+}
+
+func (s *Sandbox) renderStatus(w http.ResponseWriter, r *http.Request, status int, name string, data map[string]any) {
 	data["Base"] = s.publicURL(r)
 	var buf bytes.Buffer
 	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
@@ -154,6 +207,7 @@ func (s *Sandbox) render(w http.ResponseWriter, r *http.Request, name string, da
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
 }
 

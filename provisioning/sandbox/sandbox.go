@@ -87,6 +87,7 @@ func (s *Sandbox) routes() *http.ServeMux {
 	m.HandleFunc("GET /inbox", s.inboxPage)
 	m.HandleFunc("GET /stats", s.statsJSON)
 	m.HandleFunc("GET /{$}", s.indexPage)
+	s.controlRoutes(m)
 	return m
 }
 

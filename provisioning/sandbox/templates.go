@@ -15,6 +15,8 @@ main{max-width:60rem;margin:1rem auto;padding:0 1rem}
 button{font:inherit;padding:.4rem 1rem;border-radius:6px;border:1px solid #ccd0d5;cursor:pointer}
 .ok{background:#166fe5;color:#fff;border-color:#166fe5}table{border-collapse:collapse;width:100%}
 td,th{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #eee;vertical-align:top}
+select,input{font:inherit;padding:.35rem .4rem;border-radius:6px;border:1px solid #ccd0d5}
+.ctl form{display:inline-block;margin:.2rem 1.2rem .2rem 0}.ctl{font-size:.9em}.err{border-left:4px solid #d93025}
 </style></head><body><header><b>Sinch sandbox</b> · {{.}} · simulated, not the real service</header><main>{{end}}
 {{define "foot"}}</main></body></html>{{end}}
 
@@ -45,14 +47,38 @@ td,th{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #eee;vertical
 {{else}}<p class="card">No messages yet. Register a sender (POST …/register) to receive a code.</p>{{end}}
 {{template "foot"}}{{end}}
 
+{{define "access"}}{{with .}}<input type="hidden" name="access" value="{{.}}">{{end}}{{end}}
+
 {{define "index"}}{{template "head" "Overview"}}
 <h1>Sinch sandbox</h1>
 <p>A simulator of the Sinch Provisioning API at <code>{{.Base}}/v1/projects/…</code>, OAuth2 at <code>{{.Base}}/oauth2/token</code>.
 Stand-ins: <a href="{{.Base}}/meta/latest/settings/requests">Meta requests</a> · <a href="{{.Base}}/inbox">phone inbox</a>.</p>
-{{range .Projects}}<div class="card" data-testid="project"><h2>Project {{.ID}}</h2>
+{{with .Flash}}<p class="card" data-testid="flash">{{.}}</p>{{end}}
+{{with .Error}}<p class="card err" data-testid="error">{{.}}</p>{{end}}
+{{range $p := .Projects}}<div class="card{{if .Selected}} sel{{end}}" data-testid="project" id="p-{{.ID}}"><h2>Project {{.ID}}</h2>
 <p>Account: <b>{{or .AccountStatus "none"}}</b>{{if .MetaLink}} · <a href="{{.MetaLink}}">approve at Meta</a>{{end}} · {{.Webhooks}} webhook(s)</p>
-{{if .Senders}}<table><tr><th>Sender</th><th>Number</th><th>Status</th></tr>
-{{range .Senders}}<tr><td>{{.ID}}</td><td>+{{.CountryCode}} {{.PhoneNumber}}</td><td>{{.Status}}</td></tr>{{end}}</table>{{end}}
+{{if .Onboarded}}<p>Messaging limit: <b data-testid="daily-limit">{{or .DailyLimit "none"}}</b> · WABA ban state: <b data-testid="ban-state">{{or .BanState "none"}}</b>{{with .BanDate}} <span class="muted">since {{.}}</span>{{end}}</p>
+<div class="ctl"><span class="muted">As Meta:</span>
+<form method="post" action="{{$.Base}}/controls/projects/{{.ID}}/account/daily-limit">{{template "access" $.Access}}
+<select name="limit" aria-label="Messaging limit">{{range $.Choices.Limits}}<option value="{{.Value}}"{{if eq .Value $p.DailyLimit}} selected{{end}}>{{.Label}}</option>{{end}}</select>
+<button data-testid="set-limit">Change messaging limit</button></form>
+<form method="post" action="{{$.Base}}/controls/projects/{{.ID}}/account/ban">{{template "access" $.Access}}WABA:
+{{range .BanActions}}<button name="state" value="{{.Value}}" data-testid="ban-{{.Value}}">{{.Label}}</button> {{end}}</form>
+</div>{{end}}
+{{if .Senders}}<table><tr><th>Sender</th><th>Number</th><th>Status</th><th>Quality</th><th>Display name</th></tr>
+{{range $s := .Senders}}<tr data-testid="sender"><td>{{.ID}}</td><td>{{.Number}}</td><td>{{.Status}}</td><td>{{or .Quality "-"}}</td>
+<td>{{.Name}}{{with .NameStatus}} <span class="muted">({{.}})</span>{{end}}{{with .NameReason}}<br><span class="muted">{{.}}</span>{{end}}</td></tr>
+{{if .Live}}<tr><td colspan="5" class="ctl"><span class="muted">As Meta:</span>
+<form method="post" action="{{$.Base}}/controls/projects/{{$p.ID}}/senders/{{.ID}}/quality">{{template "access" $.Access}}
+<select name="rating" aria-label="Quality rating">{{range $.Choices.Ratings}}<option value="{{.Value}}"{{if eq .Value $s.Quality}} selected{{end}}>{{.Label}}</option>{{end}}</select>
+<button data-testid="set-quality">Set quality rating</button></form>
+<form method="post" action="{{$.Base}}/controls/projects/{{$p.ID}}/senders/{{.ID}}/state">{{template "access" $.Access}}
+{{range .StateActions}}<button name="state" value="{{.Value}}" data-testid="state-{{.Value}}">{{.Label}}</button> {{end}}</form>
+<form method="post" action="{{$.Base}}/controls/projects/{{$p.ID}}/senders/{{.ID}}/display-name">{{template "access" $.Access}}
+<input name="value" maxlength="128" placeholder="Display name (new one for a pending change)" aria-label="Display name">
+<input name="reason" placeholder="Rejection reason (optional)" title="Default: {{$.DefaultReason}}" aria-label="Rejection reason">
+{{range $.Choices.NameOutcomes}}<button name="status" value="{{.Value}}" data-testid="name-{{.Value}}">{{.Label}}</button> {{end}}</form>
+</td></tr>{{end}}{{end}}</table>{{end}}
 </div>{{else}}<p class="card">No projects yet.</p>{{end}}
 <h2>Recent callbacks</h2>{{if .Callbacks}}<table><tr><th>When</th><th>Type</th><th>Target</th><th>Result</th></tr>
 {{range .Callbacks}}<tr><td>{{date .At}}</td><td>{{.Type}}</td><td>{{.Target}}</td><td>{{if .Delivered}}delivered{{else}}failed: {{.Error}}{{end}} ({{.Attempts}} attempt(s))</td></tr>{{end}}</table>

@@ -109,7 +109,7 @@ func (s *Sandbox) onboard(p *project, now time.Time) {
 	a.DTO.WabaID = randomDigits(15)
 	no := false
 	a.DTO.WabaEnabledForInsights, a.DTO.WabaEnabledForDirectSend = &no, &no
-	a.DTO.BusinessDailyLimit, a.DTO.Currency = "TIER_250", "EUR"
+	a.DTO.BusinessDailyLimit, a.DTO.Currency = pv.Tier250, "EUR"
 	s.emit(p, pv.TriggerAccountOnboarded, a.DTO, "")
 }
 
@@ -120,7 +120,10 @@ func (s *Sandbox) senderStep(p *project, sn *sender, step string, now time.Time)
 	case stepActivate:
 		sn.applyChanges(now)
 		sn.DTO.State = pv.SenderActive
-		sn.DTO.QualityRating, sn.DTO.MaxTPS = "GREEN", 80
+		sn.DTO.QualityRating, sn.DTO.MaxTPS = pv.QualityGreen, 80
+		if s.opts.LegacySenderDailyLimit && p.Account != nil {
+			sn.DTO.DailyLimit = p.Account.DTO.BusinessDailyLimit
+		}
 		app := newUUID()
 		sn.DTO.ConversationAPIApp = app
 		sn.DTO.ConversationAPIAppDetails = &pv.ConversationAPIApp{ID: app, ProjectID: p.ID, Region: string(sn.DTO.Region), ChannelStatus: "ACTIVE"}
@@ -151,7 +154,7 @@ func (s *Sandbox) review(p *project, sn *sender, now time.Time) {
 		}
 		sn.log(now, pv.ActivityError, authorSinch, o.reason)
 		s.emit(p, pv.TriggerSenderError, sn.DTO, "")
-	case sn.DTO.State == pv.SenderActive:
+	case sn.live(): // a live number's profile edit (it may have been suspended since)
 		renamed := sn.DTO.Details == nil || sn.displayName() != sn.DTO.Details.DisplayName
 		sn.applyChanges(now)
 		sn.DTO.Metadata = &pv.SenderMetadata{DisplayName: &pv.MetadataField{Value: sn.displayName(), Status: "APPROVED"}}

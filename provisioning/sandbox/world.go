@@ -86,21 +86,6 @@ func (s *Sandbox) forceReview(projectID, senderID string, set func(*sender)) err
 	return nil
 }
 
-// SetQualityRating changes a sender's Meta quality rating and notifies.
-func (s *Sandbox) SetQualityRating(projectID, senderID string, r pv.QualityRating) error {
-	s.lock()
-	defer s.unlock()
-	p := s.st.Projects[projectID]
-	if p == nil || p.sender(senderID) == nil {
-		return fmt.Errorf("sandbox: no sender %q in project %q", senderID, projectID)
-	}
-	sn := p.sender(senderID)
-	sn.DTO.QualityRating = r
-	s.emit(p, pv.TriggerSenderQualityRatingChanged, sn.DTO, "")
-	s.changed()
-	return nil
-}
-
 // Inbox returns the messages the phone number received, oldest first.
 // phone is the number with country code, "+" and spaces optional; empty
 // returns every message.
