@@ -58,7 +58,7 @@ func healthSignals(cl models.Client, senders []models.Sender, now time.Time) []v
 	if w, ok := banWords[cl.BanState]; ok {
 		w.Label, w.Since = "WhatsApp account", when(cl.BanSince)
 		if cl.BanDate != "" {
-			w.Value += " (" + cl.BanDate + ")"
+			w.Value += " (" + models.BanDateLabel(cl.BanDate) + ")"
 		}
 		out = append(out, w)
 	}

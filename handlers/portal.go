@@ -277,7 +277,7 @@ func portalAlerts(lang views.Lang, p *portal, brand string) []views.PortalAlert 
 	case "SCHEDULE_FOR_DISABLE":
 		date := ""
 		if c.BanDate != "" {
-			date = t("health.ban.date", c.BanDate)
+			date = t("health.ban.date", models.BanDateLabel(c.BanDate))
 		}
 		out = append(out, views.PortalAlert{Heading: t("health.ban.scheduled.heading"), Body: t("health.ban.scheduled.body", date, brand)})
 	}

@@ -226,3 +226,12 @@ func (s *Store) countHealth(ctx context.Context, tenantID int64) (map[string]int
 	}
 	return out, nil
 }
+
+// BanDateLabel is Meta's ban date as a day ("4 Mar 2026"), or as given
+// when it is not the ISO 8601 time Sinch documents.
+func BanDateLabel(date string) string {
+	if t, err := time.Parse(time.RFC3339, date); err == nil {
+		return t.UTC().Format("2 Jan 2006")
+	}
+	return date
+}

@@ -21,7 +21,7 @@ func applyAccountHealth(c *models.Client, a *provisioning.Account) []models.Even
 		if title := banTitles[b]; title != "" {
 			e := models.Event{Source: models.SourceSinch, Title: title}
 			if a.WabaBanDate != "" {
-				e.Detail = "Date given by Meta: " + a.WabaBanDate
+				e.Detail = "Date given by Meta: " + models.BanDateLabel(a.WabaBanDate)
 			}
 			events = append(events, e)
 		}
