@@ -106,6 +106,28 @@ func TestHealthCallbacksReachEveryPage(t *testing.T) {
 		t.Fatalf("portal (es): %q", got)
 	}
 
+	// The number suspended, then active again.
+	if err := app.sb.SetSenderState(projectA, sid, provisioning.SenderSuspended); err != nil {
+		t.Fatal(err)
+	}
+	app.sync()
+	if got := signal(page()); !strings.Contains(got, "Suspended by Meta") {
+		t.Fatalf("suspension not on the panel: %q", got)
+	}
+	if got := b.get("/clients?health=restricted").text("[data-testid=client-row] [data-testid=health]"); got != "Number suspended" {
+		t.Fatalf("suspended: list %q", got)
+	}
+	if got := alerts(app.visitor("").get(link)); !strings.Contains(got, "Your number is suspended") {
+		t.Fatalf("portal (en): %q", got)
+	}
+	if err := app.sb.SetSenderState(projectA, sid, provisioning.SenderActive); err != nil {
+		t.Fatal(err)
+	}
+	app.sync()
+	if got := signal(page()); strings.Contains(got, "Suspended") {
+		t.Fatalf("an active number is still suspended: %q", got)
+	}
+
 	// The WABA scheduled for disabling, then disabled, then reinstated.
 	for _, tc := range []struct{ state, panel, list string }{
 		{"SCHEDULE_FOR_DISABLE", "To be disabled", "WABA to be disabled"},
