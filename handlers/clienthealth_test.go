@@ -96,8 +96,12 @@ func TestHealthCallbacksReachEveryPage(t *testing.T) {
 	if got := signal(r); !strings.Contains(got, "Rejected") || !strings.Contains(got, "250 business-initiated") {
 		t.Fatalf("rejected name not on the panel: %q", got)
 	}
-	if fix, _ := r.doc.Find("[data-testid=health-fix]").Attr("href"); !strings.HasSuffix(fix, "/edit#f-display_name") {
+	fix, _ := r.doc.Find("[data-testid=health-fix]").Attr("href")
+	if !strings.HasSuffix(fix, "/edit#f-display_name") {
 		t.Fatalf("fix link %q", fix)
+	}
+	if got := b.get(strings.TrimSuffix(fix, "#f-display_name")).text("[data-testid=name-rejection]"); !strings.Contains(got, "does not comply") {
+		t.Fatalf("the sender form does not say why the name was rejected: %q", got)
 	}
 	if got := b.get("/clients?health=name").doc.Find("[data-testid=client-row]").Length(); got != 1 {
 		t.Fatalf("name filter finds %d", got)

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"net/url"
@@ -187,6 +188,13 @@ func (h *Handler) renderSenderForm(c echo.Context, status int, cl models.Client,
 		v.Title, v.Action = "Edit sender "+snd.Phone(), clientURL(cl.ID)+"/senders/"+itoa(snd.ID)
 		v.Locked = snd.SinchID != ""
 		v.Resubmit = snd.Stage == models.SenderRejected || snd.Stage == models.SenderError
+		if snd.NameStatus == "REJECTED" {
+			v.Rejection = "Meta rejected the display name \u201c" + cmp.Or(snd.NameValue, snd.DisplayName) + "\u201d"
+			if snd.NameReason != "" {
+				v.Rejection += ": " + snd.NameReason
+			}
+			v.Rejection += ". Change it below and submit again."
+		}
 	}
 	var err error
 	if v.Form, err = h.withNameNotes(c, form, "display_name", cl.Name); err != nil {

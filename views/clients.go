@@ -218,4 +218,5 @@ type SenderFormView struct {
 	Locked     bool // the number cannot change once Sinch has it
 	Resubmit   bool
 	NameCheck  string // the display name's live check, with the client's name as the brand
+	Rejection  string // why Meta rejected the display name, when it did
 }
