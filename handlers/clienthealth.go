@@ -46,8 +46,9 @@ var banWords = map[string]views.HealthSignal{
 }
 
 // healthSignals are the panel's lines: the account's, then each live
-// sender's. Nothing reported yet gives none.
-func healthSignals(cl models.Client, senders []models.Sender, now time.Time) []views.HealthSignal {
+// sender's; those who may edit get the fix links. Nothing reported yet
+// gives none.
+func healthSignals(cl models.Client, senders []models.Sender, canEdit bool, now time.Time) []views.HealthSignal {
 	var out []views.HealthSignal
 	when := func(t *time.Time) string {
 		if t == nil {
@@ -65,7 +66,7 @@ func healthSignals(cl models.Client, senders []models.Sender, now time.Time) []v
 	if cl.DailyLimit != "" {
 		w := views.HealthSignal{Label: "Messaging limit", Value: models.LimitLabel(cl.DailyLimit), Level: "ok", Since: when(cl.LimitSince),
 			Meaning: "Business-initiated conversations the client's Business Portfolio can start in 24 hours, shared by all its numbers."}
-		if cl.DailyLimit == "TIER_50" || cl.DailyLimit == "TIER_250" {
+		if cl.LowLimit() {
 			w.Level, w.Action = "warn", "Meta raises the limit as quality stays high; a verified business (Meta Business Suite → Security Centre) gets there sooner."
 		}
 		out = append(out, w)
@@ -91,7 +92,7 @@ func healthSignals(cl models.Client, senders []models.Sender, now time.Time) []v
 			if snd.NameReason != "" {
 				w.Meaning = "Meta's reason: " + snd.NameReason + ". " + w.Meaning
 			}
-			if snd.NameStatus == "REJECTED" {
+			if snd.NameStatus == "REJECTED" && canEdit {
 				w.FixURL = clientURL(cl.ID) + "/senders/" + itoa(snd.ID) + "/edit#f-display_name"
 			}
 			out = append(out, w)
@@ -118,7 +119,7 @@ func healthBadge(cl models.Client) (string, string) {
 		return "Name rejected", "badge-danger"
 	case cl.HealthQuality == "YELLOW":
 		return "Quality medium", "badge-warn"
-	case cl.DailyLimit == "TIER_50" || cl.DailyLimit == "TIER_250":
+	case cl.LowLimit():
 		return "Limit " + models.LimitLabel(cl.DailyLimit), "badge-warn"
 	case cl.HealthName == "PENDING" || cl.HealthName == "DEFERRED":
 		return "Name in review", "badge-info"

@@ -160,10 +160,7 @@ func (h *Handler) createClient(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return err
 	}
-	review, ask, err := h.reviewClientName(c, f)
-	if err != nil {
-		return err
-	}
+	review, ask := reviewClientName(c, f)
 	if ask != nil {
 		return h.renderClientForm(c, http.StatusUnprocessableEntity, nil, clientFormOf(f, ask))
 	}
@@ -188,11 +185,11 @@ func (h *Handler) createClient(c echo.Context) error {
 // reviewClientName checks the display name of a client being submitted
 // (a legacy client has none): warnings without a reason refuse the form,
 // with the input's own problems too, so both are fixed at once.
-func (h *Handler) reviewClientName(c echo.Context, f clientForm) (nameReview, map[string]string, error) {
+func reviewClientName(c echo.Context, f clientForm) (nameReview, map[string]string) {
 	if f.Action != "submit" || f.Legacy {
-		return nameReview{}, nil, nil
+		return nameReview{}, nil
 	}
-	review, ask, err := h.reviewName(c, "sender_display_name", f.SenderDisplayName, f.Name, f.NameReason)
+	review, ask := reviewName(c, "sender_display_name", f.SenderDisplayName, f.Name, f.NameReason)
 	if ask != nil {
 		in := f.ClientInput
 		in.Normalize()
@@ -200,7 +197,7 @@ func (h *Handler) reviewClientName(c echo.Context, f clientForm) (nameReview, ma
 			ask[k] = msg
 		}
 	}
-	return review, ask, err
+	return review, ask
 }
 
 func (h *Handler) editClient(c echo.Context) error {
@@ -226,10 +223,7 @@ func (h *Handler) updateClient(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return err
 	}
-	review, ask, err := h.reviewClientName(c, f)
-	if err != nil {
-		return err
-	}
+	review, ask := reviewClientName(c, f)
 	if ask != nil {
 		return h.renderClientForm(c, http.StatusUnprocessableEntity, &cl, clientFormOf(f, ask))
 	}
@@ -259,11 +253,7 @@ func (h *Handler) submitClient(c echo.Context) error {
 		return err
 	}
 	f := clientForm{ClientInput: cl.ClientInput, Action: "submit"}
-	_, ask, err := h.reviewClientName(c, f)
-	if err != nil {
-		return err
-	}
-	if ask != nil {
+	if _, ask := reviewClientName(c, f); ask != nil {
 		return h.renderClientForm(c, http.StatusUnprocessableEntity, &cl, clientFormOf(f, ask))
 	}
 	return h.submitAndRender(c, cl, f)
@@ -303,10 +293,7 @@ func (h *Handler) renderClientForm(c echo.Context, status int, cl *models.Client
 		v.Title, v.Action, v.CancelURL = "Edit "+cl.Name, clientURL(cl.ID), clientURL(cl.ID)
 		v.Resubmit = cl.AccountStage == models.AccountRejected
 	}
-	var err error
-	if v.Form, err = h.withNameNotes(c, form, "sender_display_name", form.Value("name")); err != nil {
-		return err
-	}
+	v.Form = withNameNotes(c, form, "sender_display_name", form.Value("name"))
 	return render(c, status, views.ClientFormPage(h.page(c, v.Title, "clients"), v))
 }
 

@@ -110,12 +110,7 @@ func (h *Handler) clientActivity(ctx context.Context, v *views.ClientView, cl mo
 	for _, s := range senders {
 		v.Senders = append(v.Senders, senderRow(cl, s, canAct, otp[s.ID]))
 	}
-	v.Health = healthSignals(cl, senders, now)
-	for i := range v.Health {
-		if !canAct {
-			v.Health[i].FixURL = ""
-		}
-	}
+	v.Health = healthSignals(cl, senders, canAct, now)
 	return nil
 }
 

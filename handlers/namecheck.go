@@ -28,15 +28,13 @@ func (h *Handler) nameCheck(c echo.Context) error {
 	if _, ok := nameFields[field]; !ok {
 		return echo.ErrNotFound
 	}
-	ws, err := h.lintName(c, field, c.QueryParam(field), c.QueryParam("name"))
-	if err != nil {
-		return err
-	}
+	ws := lintName(c, field, c.QueryParam(field), c.QueryParam("name"))
 	return render(c, http.StatusOK, views.NameNotes(field, nameNotes(ws)))
 }
 
-func (h *Handler) lintName(c echo.Context, field, name, brand string) ([]models.NameWarning, error) {
-	return models.LintDisplayName(name, nameContext(c, field, brand)), nil
+// lintName checks a name typed in field.
+func lintName(c echo.Context, field, name, brand string) []models.NameWarning {
+	return models.LintDisplayName(name, nameContext(c, field, brand))
 }
 
 // nameContext is what the rules compare a name in field with: the
@@ -55,20 +53,16 @@ type apiNameWarning struct {
 // apiNameWarnings lints a stored display name for the API; never null.
 func apiNameWarnings(c echo.Context, field, name, brand string) []apiNameWarning {
 	out := []apiNameWarning{}
-	for _, w := range models.LintDisplayName(name, nameContext(c, field, brand)) {
+	for _, w := range lintName(c, field, name, brand) {
 		out = append(out, apiNameWarning{Rule: w.Rule, Message: w.Message, Hint: w.Hint})
 	}
 	return out
 }
 
 // withNameNotes adds the notes for field's typed name to form.
-func (h *Handler) withNameNotes(c echo.Context, form views.Form, field, brand string) (views.Form, error) {
-	ws, err := h.lintName(c, field, form.Value(field), brand)
-	if err != nil {
-		return form, err
-	}
-	form.Names = map[string][]views.NameNote{field: nameNotes(ws)}
-	return form, nil
+func withNameNotes(c echo.Context, form views.Form, field, brand string) views.Form {
+	form.Names = map[string][]views.NameNote{field: nameNotes(lintName(c, field, form.Value(field), brand))}
+	return form
 }
 
 func nameNotes(ws []models.NameWarning) []views.NameNote {
@@ -88,14 +82,13 @@ type nameReview struct {
 
 // reviewName checks the display name of a submission: warnings without a
 // reason come back as the form's message for name_reason.
-func (h *Handler) reviewName(c echo.Context, field, name, brand, reason string) (nameReview, map[string]string, error) {
-	ws, err := h.lintName(c, field, name, brand)
-	r := nameReview{name: strings.TrimSpace(name), warnings: models.Warnings(ws), reason: strings.TrimSpace(reason)}
-	if err != nil || len(r.warnings) == 0 || r.reason != "" {
-		return r, nil, err
+func reviewName(c echo.Context, field, name, brand, reason string) (nameReview, map[string]string) {
+	r := nameReview{name: strings.TrimSpace(name), warnings: models.Warnings(lintName(c, field, name, brand)), reason: strings.TrimSpace(reason)}
+	if len(r.warnings) == 0 || r.reason != "" {
+		return r, nil
 	}
 	return r, map[string]string{"name_reason": fmt.Sprintf("Meta's reviewers may reject this display name (%s). Change it, or say here why it is right.",
-		models.RuleIDs(r.warnings))}, nil
+		models.RuleIDs(r.warnings))}
 }
 
 // record puts a name submitted over warnings on the client's timeline.

@@ -29,11 +29,11 @@ func senderFormOf(f senderForm, errs map[string]string) views.Form {
 // reviewSenderName checks the display name of a sender being submitted,
 // as reviewClientName does a client's (a locked number's form lacks the
 // phone, so the input's own problems wait for the save).
-func (h *Handler) reviewSenderName(c echo.Context, cl models.Client, f senderForm) (nameReview, map[string]string, error) {
+func reviewSenderName(c echo.Context, cl models.Client, f senderForm) (nameReview, map[string]string) {
 	if f.Action != "submit" {
-		return nameReview{}, nil, nil
+		return nameReview{}, nil
 	}
-	return h.reviewName(c, "display_name", f.DisplayName, cl.Name, f.NameReason)
+	return reviewName(c, "display_name", f.DisplayName, cl.Name, f.NameReason)
 }
 
 // senderParams loads the :id client and :sid sender of the current tenant.
@@ -73,10 +73,7 @@ func (h *Handler) createSender(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return err
 	}
-	review, ask, err := h.reviewSenderName(c, cl, f)
-	if err != nil {
-		return err
-	}
+	review, ask := reviewSenderName(c, cl, f)
 	if ask != nil {
 		return h.renderSenderForm(c, http.StatusUnprocessableEntity, cl, nil, senderFormOf(f, ask))
 	}
@@ -116,10 +113,7 @@ func (h *Handler) updateSender(c echo.Context) error {
 	if err := c.Bind(&f); err != nil {
 		return err
 	}
-	review, ask, err := h.reviewSenderName(c, cl, f)
-	if err != nil {
-		return err
-	}
+	review, ask := reviewSenderName(c, cl, f)
 	if ask != nil {
 		return h.renderSenderForm(c, http.StatusUnprocessableEntity, cl, &snd, senderFormOf(f, ask))
 	}
@@ -169,11 +163,7 @@ func (h *Handler) submitSender(c echo.Context) error {
 		return err
 	}
 	f := senderForm{SenderInput: snd.SenderInput, Action: "submit"}
-	_, ask, err := h.reviewSenderName(c, cl, f)
-	if err != nil {
-		return err
-	}
-	if ask != nil { // a display name with warnings: the form asks why it is right
+	if _, ask := reviewSenderName(c, cl, f); ask != nil { // a display name with warnings: the form asks why it is right
 		return h.renderSenderForm(c, http.StatusUnprocessableEntity, cl, &snd, senderFormOf(f, ask))
 	}
 	return h.afterSenderSave(c, cl, snd, f, nameReview{})
@@ -196,10 +186,7 @@ func (h *Handler) renderSenderForm(c echo.Context, status int, cl models.Client,
 			v.Rejection += ". Change it below and submit again."
 		}
 	}
-	var err error
-	if v.Form, err = h.withNameNotes(c, form, "display_name", cl.Name); err != nil {
-		return err
-	}
+	v.Form = withNameNotes(c, form, "display_name", cl.Name)
 	return render(c, status, views.SenderFormPage(h.page(c, v.Title, "clients"), v))
 }
 

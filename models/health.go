@@ -77,6 +77,9 @@ const (
 // lowLimits cap business-initiated conversations at 250 a day or fewer.
 var lowLimits = []string{"TIER_50", lowLimitTierMax}
 
+// LowLimit reports a messaging limit of 250 conversations a day or fewer.
+func (h ClientHealth) LowLimit() bool { return slices.Contains(lowLimits, h.DailyLimit) }
+
 // healthRank is the weight of the client's worst signal.
 func (h ClientHealth) healthRank() int {
 	rank := 0
@@ -86,7 +89,7 @@ func (h ClientHealth) healthRank() int {
 		}
 	}
 	up(healthPending, h.HealthName == nameStatusReview || h.HealthName == nameStatusDefer)
-	up(healthWarn, h.HealthQuality == qualityYellow || slices.Contains(lowLimits, h.DailyLimit))
+	up(healthWarn, h.HealthQuality == qualityYellow || h.LowLimit())
 	up(healthAttention, h.HealthName == nameRejected)
 	up(healthBad, h.HealthQuality == qualityRed || h.HealthSuspended)
 	up(healthScheduled, h.BanState == banScheduled)
