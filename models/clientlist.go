@@ -101,7 +101,7 @@ func (s *Store) Clients(ctx context.Context, tenantID int64, f ClientFilter) (Cl
 	// place the counts give: no page steps over more than half of the
 	// matching clients (or of a stage), and page links stay plain numbers.
 	segments := []segment{{n: out.Total}}
-	if sortName(f.Sort) == "stage" && strings.TrimSpace(f.Query) == "" && f.Stage == "" && !f.Attention {
+	if sortName(f.Sort) == "stage" && strings.TrimSpace(f.Query) == "" && f.Stage == "" && !f.Attention && f.Health == "" {
 		segments = counts.segments
 	}
 	read := pageRead(segments, (f.Page-1)*f.PerPage, f.PerPage)
