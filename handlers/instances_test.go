@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"sync"
 	"testing"
 	"time"
@@ -48,6 +49,18 @@ func TestTwoInstancesOnOnePostgreSQL(t *testing.T) {
 	t.Logf("A → B live update in %v", time.Since(start))
 	if got := onB.get(path).text("[data-testid=client-stage]"); got != "Sinch preparing" {
 		t.Fatalf("B shows stage %q", got)
+	}
+
+	// The page a change redirects to is read before the database echoes the
+	// change back to A; its stream must not replay that echo as news (the
+	// refresh would drop the page's flash and move what staff is clicking).
+	ana.post(path+"/contact", url.Values{"contact_name": {"Maria"}, "contact_email": {"maria@padaria.test"}, "contact_language": {"en"}})
+	redirected, _ := ana.get(path).doc.Find("main").Attr("data-sse-connect")
+	time.Sleep(200 * time.Millisecond) // the echo is heard by now
+	own, closeOwn := ana.openStream(redirected)
+	defer closeOwn() // before the servers close: they wait for open streams
+	if ev := nextEvent(own, 500*time.Millisecond); ev != "" {
+		t.Fatalf("the page read right after its own change was told %q", ev)
 	}
 
 	// A burst of clients, all due: both workers race for them in one pass

@@ -34,13 +34,13 @@ func markStart(next echo.HandlerFunc) echo.HandlerFunc {
 // carries when the request began, so the stream replays a change made
 // between reading the page's data and subscribing (or while a lost
 // connection was away), which would otherwise leave the page stale.
-func liveURL(c echo.Context, events string) string {
+func (h *Handler) liveURL(c echo.Context, events string) string {
 	start, _ := c.Get(startKey).(time.Time)
 	sep := "?"
 	if strings.Contains(events, "?") {
 		sep = "&"
 	}
-	return events + sep + "since=" + strconv.FormatInt(start.UnixMilli(), 10)
+	return events + sep + "since=" + strconv.FormatInt(start.UnixMicro(), 10) + "&from=" + h.store.Changes.Origin()
 }
 
 // streamChanges serves Server-Sent Events: one "change" event whenever a
@@ -72,8 +72,8 @@ func (h *Handler) stream(c echo.Context, tenantID int64, keep func(models.Change
 	w.WriteHeader(http.StatusOK)
 	fmt.Fprint(w, "retry: 2000\n\n")
 	// Subscribed first, then asked: a change is either replayed or queued.
-	if ms, err := strconv.ParseInt(c.QueryParam("since"), 10, 64); err == nil &&
-		h.store.Changes.ChangedSince(tenantID, time.UnixMilli(ms)) {
+	if us, err := strconv.ParseInt(c.QueryParam("since"), 10, 64); err == nil &&
+		h.store.Changes.ChangedSince(tenantID, time.UnixMicro(us), c.QueryParam("from")) {
 		fmt.Fprint(w, "event: change\ndata: 0\n\n")
 	}
 	w.Flush()

@@ -188,7 +188,7 @@ func (h *Handler) renderPortal(c echo.Context, status int, p *portal, form views
 	base := portalPrefix + c.Param("token")
 	v := views.PortalView{Lang: p.lang, Brand: p.org.Brand(), LogoURL: p.org.LogoURL,
 		Support: orDefault(p.org.SupportContact, p.org.Brand()), ClientName: p.client.Name,
-		Base: base, Form: form, Notice: notice, Live: liveURL(c, base+"/events")}
+		Base: base, Form: form, Notice: notice, Live: h.liveURL(c, base+"/events")}
 	if tok, ok := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string); ok {
 		v.CSRF = tok
 	}

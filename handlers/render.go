@@ -54,7 +54,7 @@ func (h *Handler) page(c echo.Context, title, nav string) views.Page {
 // the page is a re-rendered POST form).
 func (h *Handler) livePage(c echo.Context, title, nav, events, self string) views.Page {
 	p := h.page(c, title, nav)
-	p.Live, p.Self = liveURL(c, events), self
+	p.Live, p.Self = h.liveURL(c, events), self
 	return p
 }
 

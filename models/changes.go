@@ -1,6 +1,7 @@
 package models
 
 import (
+	"crypto/rand"
 	"sync"
 	"time"
 )
@@ -11,6 +12,10 @@ import (
 type Change struct {
 	TenantID int64
 	ClientID int64
+	// At is when the change was published, by Origin's clock; Origin names
+	// the process that published it. Deliver fills both for a local change.
+	At     time.Time
+	Origin string
 }
 
 // Changes fans out Change notices to subscribers in this process. The Store
@@ -19,9 +24,35 @@ type Change struct {
 type Changes struct {
 	mu       sync.Mutex
 	subs     map[int64]map[chan Change]struct{}
-	versions map[int64]uint64    // per tenant, bumped by every delivered change
-	last     map[int64]time.Time // per tenant, when the last change was heard here
-	skew     time.Duration       // how far other instances' clocks may be off
+	versions map[int64]uint64               // per tenant, bumped by every delivered change
+	last     map[int64]map[string]time.Time // per tenant and origin, the newest change's At
+	skew     time.Duration                  // how far other instances' clocks may be off
+	origin   string                         // this process, see Origin
+}
+
+// Origin names this process among the instances sharing changes, so a page
+// can say which clock its "since" was read on.
+func (h *Changes) Origin() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.originLocked()
+}
+
+func (h *Changes) originLocked() string {
+	if h.origin == "" {
+		h.origin = rand.Text()[:10]
+	}
+	return h.origin
+}
+
+// stamp dates a change published here.
+func (h *Changes) stamp(c Change) Change {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if c.At.IsZero() {
+		c.At, c.Origin = time.Now(), h.originLocked()
+	}
+	return c
 }
 
 // Version counts the changes delivered for a tenant, so caches of tenant
@@ -32,15 +63,27 @@ func (h *Changes) Version(tenantID int64) uint64 {
 	return h.versions[tenantID]
 }
 
-// ChangedSince says whether a change of the tenant was heard at or after t
-// (by another instance's clock when changes are shared). A page read at t
-// subscribes a moment later (or again after a lost connection); a change in
-// between would otherwise never reach it.
-func (h *Changes) ChangedSince(tenantID int64, t time.Time) bool {
+// ChangedSince says whether a change of the tenant was published at or
+// after t, a moment read by origin's clock. A page read at t subscribes a
+// moment later (or again after a lost connection); a change in between would
+// otherwise never reach it. Changes are compared by their publisher's clock,
+// not by when they were heard: the echo of a change made just before the
+// page was read can arrive after it, and must not refresh that page (the
+// refresh would drop the flash that answers the change). Only another
+// instance's clock needs the skew allowance.
+func (h *Changes) ChangedSince(tenantID int64, t time.Time, origin string) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	last, ok := h.last[tenantID]
-	return ok && !last.Before(t.Add(-h.skew))
+	for from, at := range h.last[tenantID] {
+		allow := h.skew
+		if from == origin && origin != "" {
+			allow = 0
+		}
+		if !at.Before(t.Add(-allow)) {
+			return true
+		}
+	}
+	return false
 }
 
 // allowSkew widens ChangedSince by d, for pages read on other instances.
@@ -73,9 +116,10 @@ func (h *Changes) Subscribe(tenantID int64) (<-chan Change, func()) {
 
 // Deliver hands c to this process's subscribers.
 func (h *Changes) Deliver(c Change) {
+	c = h.stamp(c)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.bumpLocked(c.TenantID)
+	h.bumpLocked(c)
 	for ch := range h.subs[c.TenantID] {
 		select {
 		case ch <- c:
@@ -88,18 +132,23 @@ func (h *Changes) Deliver(c Change) {
 // made here and shared through PostgreSQL reaches them when the database
 // echoes it, but this process's caches must not serve the old state in the
 // meantime (the redirect after a form is faster than that echo).
-func (h *Changes) bump(tenantID int64) {
+func (h *Changes) bump(c Change) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.bumpLocked(tenantID)
+	h.bumpLocked(c)
 }
 
-func (h *Changes) bumpLocked(tenantID int64) {
+func (h *Changes) bumpLocked(c Change) {
 	if h.versions == nil {
-		h.versions, h.last = map[int64]uint64{}, map[int64]time.Time{}
+		h.versions, h.last = map[int64]uint64{}, map[int64]map[string]time.Time{}
 	}
-	h.versions[tenantID]++
-	h.last[tenantID] = time.Now()
+	h.versions[c.TenantID]++
+	if h.last[c.TenantID] == nil {
+		h.last[c.TenantID] = map[string]time.Time{}
+	}
+	if c.At.After(h.last[c.TenantID][c.Origin]) {
+		h.last[c.TenantID][c.Origin] = c.At
+	}
 }
 
 // notify publishes a committed change (err == nil) of a client, or with

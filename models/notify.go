@@ -24,13 +24,13 @@ func (s *Store) ShareChangesViaPostgres(ctx context.Context, dsn string, log *sl
 	// replayed needlessly costs one cached refresh.
 	s.Changes.allowSkew(time.Second)
 	s.Publish = func(c Change) {
-		payload := strconv.FormatInt(c.TenantID, 10) + ":" + strconv.FormatInt(c.ClientID, 10)
-		if err := s.db.Exec("SELECT pg_notify(?, ?)", changesChannel, payload).Error; err != nil {
+		c = s.Changes.stamp(c)
+		if err := s.db.Exec("SELECT pg_notify(?, ?)", changesChannel, formatChange(c)).Error; err != nil {
 			log.Warn("publish change failed; delivering locally", "error", err)
 			s.Changes.Deliver(c)
 			return
 		}
-		s.Changes.bump(c.TenantID)
+		s.Changes.bump(c)
 	}
 	ready := make(chan struct{})
 	go func() {
@@ -80,9 +80,29 @@ func (s *Store) listen(ctx context.Context, dsn string, ready chan struct{}) err
 	}
 }
 
+// formatChange is a change's NOTIFY payload: tenant:client:µs:origin.
+func formatChange(c Change) string {
+	return strconv.FormatInt(c.TenantID, 10) + ":" + strconv.FormatInt(c.ClientID, 10) + ":" +
+		strconv.FormatInt(c.At.UnixMicro(), 10) + ":" + c.Origin
+}
+
+// parseChange reads formatChange's payload, or the tenant:client an
+// instance of an older release sends during a rolling upgrade (dated when
+// heard, by Deliver).
 func parseChange(payload string) (Change, bool) {
-	t, cl, ok := strings.Cut(payload, ":")
-	tenant, err1 := strconv.ParseInt(t, 10, 64)
-	client, err2 := strconv.ParseInt(cl, 10, 64)
-	return Change{TenantID: tenant, ClientID: client}, ok && err1 == nil && err2 == nil
+	f := strings.Split(payload, ":")
+	if len(f) != 2 && len(f) != 4 {
+		return Change{}, false
+	}
+	tenant, err1 := strconv.ParseInt(f[0], 10, 64)
+	client, err2 := strconv.ParseInt(f[1], 10, 64)
+	c := Change{TenantID: tenant, ClientID: client}
+	if len(f) == 4 {
+		us, err := strconv.ParseInt(f[2], 10, 64)
+		if err != nil || f[3] == "" {
+			return Change{}, false
+		}
+		c.At, c.Origin = time.UnixMicro(us), f[3]
+	}
+	return c, err1 == nil && err2 == nil
 }
