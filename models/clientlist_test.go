@@ -32,8 +32,13 @@ func TestClientPagesFollowEachSort(t *testing.T) {
 		if i%11 == 0 {
 			parked = "Sinch keeps refusing"
 		}
+		quality, rank := "", 0 // every third number's quality dropped, in two weights
+		if i%3 == 1 {
+			quality, rank = []string{"YELLOW", "RED"}[i%2], 2+i%2
+		}
 		store.DB().Model(&models.Client{}).Where("id = ?", c.ID).Updates(map[string]any{"stage": stages[i%len(stages)],
-			"stage_since": since, "last_change_at": since.Add(time.Duration(i%3) * time.Hour), "parked_reason": parked})
+			"stage_since": since, "last_change_at": since.Add(time.Duration(i%3) * time.Hour), "parked_reason": parked,
+			"health_quality": quality, "health_rank": rank, "health_since": since.Add(time.Duration(i%4) * time.Hour)})
 	}
 	if err := store.RebuildStageStats(ctx); err != nil { // the stages were written directly
 		t.Fatal(err)
@@ -55,6 +60,9 @@ func TestClientPagesFollowEachSort(t *testing.T) {
 		"waiting": func(a, b models.Client) int {
 			return cmp.Or(a.StageSince.Compare(b.StageSince), cmp.Compare(a.ID, b.ID))
 		},
+		"health": func(a, b models.Client) int {
+			return cmp.Or(cmp.Compare(b.HealthRank, a.HealthRank), a.HealthSince.Compare(b.HealthSince), cmp.Compare(a.ID, b.ID))
+		},
 	}
 	filters := map[string]struct {
 		f    models.ClientFilter
@@ -64,6 +72,9 @@ func TestClientPagesFollowEachSort(t *testing.T) {
 		"stage":     {models.ClientFilter{Stage: models.StageActive}, func(c models.Client) bool { return c.Stage == models.StageActive }},
 		"search":    {models.ClientFilter{Query: "padaria"}, func(c models.Client) bool { return strings.HasPrefix(c.Name, "padaria") }},
 		"attention": {models.ClientFilter{Attention: true}, store.NeedsAttention},
+		// A health filter is not one of the stage counts' segments: sorted by
+		// stage, its pages must not be taken from them.
+		"health": {models.ClientFilter{Health: models.HealthDropped}, func(c models.Client) bool { return c.HealthQuality != "" }},
 	}
 	for fname, filter := range filters {
 		for sname, order := range sorts {
