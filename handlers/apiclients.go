@@ -44,7 +44,9 @@ type apiClient struct {
 	RejectionReason      string           `json:"rejection_reason"`
 	Contact              apiContact       `json:"contact"`
 	RemindersPaused      bool             `json:"reminders_paused"`
-	URL                  string           `json:"url"` // the staff page
+	// Health is what Sinch reports after onboarding, as the list filters it.
+	Health models.HealthReport `json:"health"`
+	URL    string              `json:"url"` // the staff page
 	// MetaApprovalURL is where the business client approves the request,
 	// while the client waits for that.
 	MetaApprovalURL string    `json:"meta_approval_url"`
@@ -72,7 +74,7 @@ func (h *Handler) apiClientOf(c echo.Context, cl models.Client) apiClient {
 		Region: cl.Region, MetaLocalStorage: cl.MetaLocalStorage, WabaID: cl.WabaID, RejectionReason: cl.RejectionReason,
 		Contact:         apiContact{Name: cl.ContactName, Email: cl.ContactEmail, Language: cl.ContactLanguage},
 		RemindersPaused: cl.RemindersPaused, URL: h.link(clientURL(cl.ID)), CreatedAt: cl.CreatedAt, LastChangeAt: cl.LastChangeAt,
-		DisplayNameWarnings: apiNameWarnings(c, "sender_display_name", cl.SenderDisplayName, cl.Name)}
+		DisplayNameWarnings: apiNameWarnings(c, "sender_display_name", cl.SenderDisplayName, cl.Name), Health: cl.Report()}
 }
 
 // apiClientInput is what a create or update sends; absent fields of an
@@ -163,13 +165,16 @@ type apiClientList struct {
 func (h *Handler) apiListClients(c echo.Context) error {
 	u := currentUser(c)
 	f := models.ClientFilter{Query: c.QueryParam("q"), Stage: models.Stage(c.QueryParam("stage")), Sort: c.QueryParam("sort"),
-		Attention: c.QueryParam("attention") == "true"}
+		Attention: c.QueryParam("attention") == "true", Health: c.QueryParam("health")}
 	v := models.ValidationError{}
 	if f.Stage != "" && !slices.Contains(models.Stages, f.Stage) {
 		v.Add("stage", "Use one of the stages the API reference lists, like meta_approval.")
 	}
-	if s := f.Sort; s != "" && s != "change" && s != "name" && s != "stage" && s != "waiting" {
-		v.Add("sort", "Use change, name, stage or waiting.")
+	if f.Health != "" && f.Health != models.HealthAny && !slices.Contains(models.HealthFilters, f.Health) {
+		v.Add("health", "Use quality, limited, name, restricted or any.")
+	}
+	if s := f.Sort; s != "" && s != "change" && s != "name" && s != "stage" && s != "waiting" && s != "health" {
+		v.Add("sort", "Use change, name, stage, waiting or health.")
 	}
 	limit := 50
 	if l := c.QueryParam("limit"); l != "" {

@@ -38,13 +38,15 @@ type apiSender struct {
 	MetaLocalStorage    string           `json:"meta_local_storage"`
 	ErrorCode           string           `json:"error_code"`
 	Reason              string           `json:"reason"`
+	// Health is what Sinch reports of the live number.
+	Health models.SenderHealthReport `json:"health"`
 }
 
 func apiSenderOf(c echo.Context, cl models.Client, s models.Sender) apiSender {
 	return apiSender{DisplayNameWarnings: apiNameWarnings(c, "display_name", s.DisplayName, cl.Name), ID: s.ID, Stage: string(s.Stage), StageLabel: s.Stage.Label(), StageSince: s.StageSince, Verified: s.Verified(),
 		Provider: s.Provider, CountryCode: s.CountryCode, PhoneNumber: s.PhoneNumber, DisplayName: s.DisplayName, Vertical: s.Vertical,
 		Description: s.Description, Email: s.Email, Address: s.Address, WebsiteOne: s.WebsiteOne, WebsiteTwo: s.WebsiteTwo,
-		About: s.About, PhotoURL: s.PhotoURL, Region: s.Region, MetaLocalStorage: s.MetaLocalStorage, ErrorCode: s.ErrorCode, Reason: s.Reason}
+		About: s.About, PhotoURL: s.PhotoURL, Region: s.Region, MetaLocalStorage: s.MetaLocalStorage, ErrorCode: s.ErrorCode, Reason: s.Reason, Health: s.Report()}
 }
 
 // apiSenderInput is what a create or update sends; absent fields of an

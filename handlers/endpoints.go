@@ -18,6 +18,7 @@ var hookEventText = map[string][2]string{
 	models.HookClientCreated:        {"client created", "A client was created, on a page, by the API or by an import."},
 	models.HookClientStageChanged:   {"stage changed", "A client moved to another stage of its onboarding."},
 	models.HookClientNeedsAttention: {"needs attention", "A client waited longer than its stage's limit, was rejected, or its work is parked."},
+	models.HookClientHealthChanged:  {"health changed", "Sinch reported a change of quality, messaging limit, display-name review or a restriction."},
 	models.HookSenderStateChanged:   {"sender changed", "A phone number was added or changed state at Sinch."},
 	models.HookLinkOpened:           {"link opened", "The business client opened their link."},
 	models.HookOTPVerified:          {"code verified", "Sinch accepted the verification code of a number."},

@@ -59,6 +59,29 @@ func (a *testApp) deliver() {
 	}
 }
 
+// checkHook checks a received event's signature and its body against the
+// OpenAPI document's webhook of its type, and returns it.
+func checkHook(t *testing.T, doc *openapi3.T, secret string, h receivedHook) delivery.Envelope {
+	t.Helper()
+	if err := delivery.Verify(secret, h.header.Get(delivery.SignatureHeader), h.body, time.Now(), 5*time.Minute); err != nil {
+		t.Fatalf("signature: %v", err)
+	}
+	var e delivery.Envelope
+	if err := json.Unmarshal(h.body, &e); err != nil {
+		t.Fatal(err)
+	}
+	schema := doc.Components.Schemas["HookEvent_"+strings.ReplaceAll(e.Type, ".", "_")]
+	if schema == nil || doc.Webhooks[e.Type] == nil {
+		t.Fatalf("%s is not in the OpenAPI document's webhooks", e.Type)
+	}
+	var v any
+	_ = json.Unmarshal(h.body, &v)
+	if err := schema.Value.VisitJSON(v, openapi3.EnableFormatValidation()); err != nil {
+		t.Errorf("%s does not match its schema: %v\n%s", e.Type, err, h.body)
+	}
+	return e
+}
+
 // mustEndpoint adds an endpoint on the page and returns its secret.
 func (b *browser) mustEndpoint(u string, events ...string) (path, secret string) {
 	b.t.Helper()
@@ -170,26 +193,10 @@ func TestWebhooksFollowAnAPIJourney(t *testing.T) {
 	app.sync()
 	app.deliver()
 
-	doc := api.doc
 	var types, stages []string
 	for _, h := range recv.received() {
-		if err := delivery.Verify(secret, h.header.Get(delivery.SignatureHeader), h.body, time.Now(), 5*time.Minute); err != nil {
-			t.Fatalf("signature: %v", err)
-		}
-		var e delivery.Envelope
-		if err := json.Unmarshal(h.body, &e); err != nil {
-			t.Fatal(err)
-		}
+		e := checkHook(t, api.doc, secret, h)
 		types = append(types, e.Type)
-		schema := doc.Components.Schemas["HookEvent_"+strings.ReplaceAll(e.Type, ".", "_")]
-		if schema == nil || doc.Webhooks[e.Type] == nil {
-			t.Fatalf("%s is not in the OpenAPI document's webhooks", e.Type)
-		}
-		var v any
-		_ = json.Unmarshal(h.body, &v)
-		if err := schema.Value.VisitJSON(v, openapi3.EnableFormatValidation()); err != nil {
-			t.Errorf("%s does not match its schema: %v\n%s", e.Type, err, h.body)
-		}
 		if e.Type == models.HookClientStageChanged {
 			var d struct{ Client struct{ Stage string } }
 			_ = json.Unmarshal(e.Data, &d)

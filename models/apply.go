@@ -100,6 +100,9 @@ func (s *Store) emitClientChange(tx *gorm.DB, before, after Client) error {
 			return err
 		}
 	}
+	if err := s.emitHealth(tx, after, before.ClientHealth); err != nil {
+		return err
+	}
 	if after.ParkedReason != "" && before.ParkedReason == "" {
 		return s.emit(tx, after.OrganisationID, after.ID, HookClientNeedsAttention, "",
 			hookClientData{Client: hookClient(after), Reason: after.ParkedReason})

@@ -84,13 +84,16 @@ type HookClient struct {
 	BusinessManagerID string    `json:"business_manager_id"`
 	WabaID            string    `json:"waba_id"`
 	RejectionReason   string    `json:"rejection_reason"`
+	// Health is what Sinch reports after onboarding (quality, limit, name
+	// review, restrictions), as the client list filters it.
+	Health HealthReport `json:"health"`
 }
 
 func hookClient(c Client) HookClient {
 	return HookClient{ID: c.ID, Name: c.Name, Stage: c.Stage, StageLabel: c.Stage.Label(), StageSince: c.StageSince.UTC(),
 		WaitingOn: c.Stage.WaitingOn(), AccountStage: string(c.AccountStage), SenderStage: string(c.SenderStage),
 		SenderPhone: c.SenderPhone, ProjectID: c.ProjectID, BusinessManagerID: c.BusinessManagerID, WabaID: c.WabaID,
-		RejectionReason: c.RejectionReason}
+		RejectionReason: c.RejectionReason, Health: c.Report()}
 }
 
 // HookSender is a sender as events show it.
@@ -112,9 +115,10 @@ func hookSender(s Sender) HookSender {
 // The data of each event type.
 type (
 	hookClientData struct {
-		Client        HookClient `json:"client"`
-		PreviousStage *Stage     `json:"previous_stage,omitempty"` // client.stage_changed
-		Reason        string     `json:"reason,omitempty"`         // client.needs_attention
+		Client         HookClient    `json:"client"`
+		PreviousStage  *Stage        `json:"previous_stage,omitempty"`  // client.stage_changed
+		Reason         string        `json:"reason,omitempty"`          // client.needs_attention
+		PreviousHealth *HealthReport `json:"previous_health,omitempty"` // client.health_changed
 	}
 	hookSenderData struct {
 		Client        HookClient   `json:"client"`
@@ -183,6 +187,16 @@ func (s *Store) emit(tx *gorm.DB, tenantID, clientID int64, typ, eventID string,
 
 func (s *Store) emitClient(tx *gorm.DB, typ string, c Client, previous *Stage) error {
 	return s.emit(tx, c.OrganisationID, c.ID, typ, "", hookClientData{Client: hookClient(c), PreviousStage: previous})
+}
+
+// emitHealth sends client.health_changed when a signal of the client's
+// health moved from was (the account's, or the roll-up of its numbers').
+func (s *Store) emitHealth(tx *gorm.DB, c Client, was ClientHealth) error {
+	if c.sameSignals(was) {
+		return nil
+	}
+	previous := was.Report()
+	return s.emit(tx, c.OrganisationID, c.ID, HookClientHealthChanged, "", hookClientData{Client: hookClient(c), PreviousHealth: &previous})
 }
 
 // emitSender sends sender.state_changed when the stage moved (or the

@@ -23,13 +23,14 @@ const (
 	HookLinkOpened           = "link.opened"
 	HookOTPVerified          = "otp.verified"
 	HookReminderSent         = "reminder.sent"
+	HookClientHealthChanged  = "client.health_changed"
 	// HookTest is "send test event": sent to one endpoint, whatever it asked for.
 	HookTest = "test"
 )
 
 // HookEvents are the events endpoints subscribe to.
-var HookEvents = []string{HookClientCreated, HookClientStageChanged, HookClientNeedsAttention, HookSenderStateChanged,
-	HookLinkOpened, HookOTPVerified, HookReminderSent}
+var HookEvents = []string{HookClientCreated, HookClientStageChanged, HookClientNeedsAttention, HookClientHealthChanged,
+	HookSenderStateChanged, HookLinkOpened, HookOTPVerified, HookReminderSent}
 
 // EndpointFailingLimit is how long an endpoint may fail every delivery
 // before it is disabled and the owners are told.

@@ -238,3 +238,88 @@ func BanDateLabel(date string) string {
 	}
 	return date
 }
+
+// HealthReport is a client's health as the API and outgoing events show
+// it: the roll-up the list filters on, in Sinch's own values.
+type HealthReport struct {
+	// Issues are the client list's health filters the client is in:
+	// quality, limited, name, restricted.
+	Issues            []string   `json:"issues"`
+	Since             *time.Time `json:"since"` // when the worst signal last changed
+	QualityRating     string     `json:"quality_rating"`
+	DisplayNameStatus string     `json:"display_name_status"`
+	NumberSuspended   bool       `json:"number_suspended"`
+	MessagingLimit    string     `json:"messaging_limit"`
+	WabaBanState      string     `json:"waba_ban_state"`
+	WabaBanDate       string     `json:"waba_ban_date"`
+}
+
+// Report is the client's HealthReport.
+func (h ClientHealth) Report() HealthReport {
+	r := HealthReport{Issues: h.Issues(), QualityRating: h.HealthQuality, DisplayNameStatus: h.HealthName,
+		NumberSuspended: h.HealthSuspended, MessagingLimit: h.DailyLimit, WabaBanState: h.BanState, WabaBanDate: h.BanDate}
+	if h.HealthSince.After(time.Unix(0, 0)) { // the column's default: never ranked
+		since := h.HealthSince.UTC()
+		r.Since = &since
+	}
+	return r
+}
+
+// Issues are the health filters the client is in: the Go side of
+// healthWhere (a test holds the two together).
+func (h ClientHealth) Issues() []string {
+	out := []string{}
+	if h.HealthRank == 0 {
+		return out
+	}
+	for _, f := range HealthFilters {
+		var in bool
+		switch f {
+		case HealthDropped:
+			in = h.HealthQuality == qualityYellow || h.HealthQuality == qualityRed
+		case HealthLimited:
+			in = h.LowLimit() || h.HealthName == nameRejected
+		case HealthNameRejected:
+			in = h.HealthName == nameRejected
+		case HealthRestricted:
+			in = h.BanState == banScheduled || h.BanState == banDisabled || h.HealthSuspended
+		}
+		if in {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// sameSignals says whether two roll-ups show the same signals, their
+// dates aside: otherwise client.health_changed goes out.
+func (h ClientHealth) sameSignals(o ClientHealth) bool {
+	return h.DailyLimit == o.DailyLimit && h.BanState == o.BanState && h.BanDate == o.BanDate &&
+		h.HealthQuality == o.HealthQuality && h.HealthName == o.HealthName && h.HealthSuspended == o.HealthSuspended
+}
+
+// SenderHealthReport is a sender's health as the API shows it.
+type SenderHealthReport struct {
+	QualityRating     string     `json:"quality_rating"`
+	QualitySince      *time.Time `json:"quality_since"`
+	DisplayNameStatus string     `json:"display_name_status"`
+	// DisplayNameReviewed is the name the review is about: while a change
+	// is in flight, not yet the one the number shows.
+	DisplayNameReviewed string     `json:"display_name_reviewed"`
+	DisplayNameReason   string     `json:"display_name_rejection_reason"`
+	DisplayNameSince    *time.Time `json:"display_name_since"`
+	SinchState          string     `json:"sinch_state"`
+}
+
+// Report is the sender's SenderHealthReport.
+func (h SenderHealth) Report() SenderHealthReport {
+	utc := func(t *time.Time) *time.Time {
+		if t == nil {
+			return nil
+		}
+		u := t.UTC()
+		return &u
+	}
+	return SenderHealthReport{QualityRating: h.QualityRating, QualitySince: utc(h.QualitySince), DisplayNameStatus: h.NameStatus,
+		DisplayNameReviewed: h.NameValue, DisplayNameReason: h.NameReason, DisplayNameSince: utc(h.NameSince), SinchState: h.SinchState}
+}

@@ -161,6 +161,16 @@ func TestHealthFiltersAt10000Clients(t *testing.T) {
 		if slices.Sort(got); !slices.Equal(got, wantIDs) {
 			t.Errorf("%s: %d clients, want %d", filter, len(got), len(wantIDs))
 		}
+		// The API's and events' issues say the same as the filter's SQL.
+		var all []models.Client
+		if err := store.DB().Where("organisation_id = ?", org.ID).Order("id").Find(&all).Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range all {
+			if in := slices.Contains(c.Issues(), filter); in != slices.Contains(wantIDs, c.ID) {
+				t.Fatalf("client %d (%+v): issues %v, filter %s finds it: %v", c.ID, c.ClientHealth, c.Issues(), filter, !in)
+			}
+		}
 		if first.Health[filter] != int64(len(wantIDs)) {
 			t.Errorf("%s counted %d, want %d", filter, first.Health[filter], len(wantIDs))
 		}

@@ -241,6 +241,7 @@ func (s *Store) syncClientSender(tx *gorm.DB, clientID int64, now time.Time, tou
 	if len(live) > 0 {
 		latest = live[0]
 	}
+	was := c.ClientHealth
 	c.rollUpHealth(live, now)
 	stage := journeyStage(c.AccountStage, latest.Stage)
 	updates := map[string]any{"sender_stage": latest.Stage, "sender_phone": latest.Phone(), "stage": stage,
@@ -262,9 +263,11 @@ func (s *Store) syncClientSender(tx *gorm.DB, clientID int64, now time.Time, tou
 		if err := recordStage(tx, c, "", now); err != nil {
 			return c, err
 		}
-		return c, s.emitClient(tx, HookClientStageChanged, c, &before.Stage)
+		if err := s.emitClient(tx, HookClientStageChanged, c, &before.Stage); err != nil {
+			return c, err
+		}
 	}
-	return c, nil
+	return c, s.emitHealth(tx, c, was)
 }
 
 func orDash(s string) string {
