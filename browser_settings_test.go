@@ -91,4 +91,11 @@ func TestBrowserSettingsRolesAudit(t *testing.T) {
 	owner.expectText("[data-testid=audit-table]", "live, oauth2, key live-key")
 	owner.shot("07-audit-filtered")
 	owner.checkA11y("07-audit-filtered")
+
+	// The outgoing webhooks page, with every event to choose.
+	owner.open("/settings/endpoints")
+	owner.expectText("fieldset.events", "client.health_changed")
+	owner.shot("08-endpoints")
+	owner.checkHTML("08-endpoints")
+	owner.checkA11y("08-endpoints")
 }
