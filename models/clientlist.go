@@ -68,24 +68,19 @@ func (s *Store) Clients(ctx context.Context, tenantID int64, f ClientFilter) (Cl
 	out.Counts, out.All, out.Attention, out.Health = counts.byStage, counts.all, counts.attention, counts.health
 
 	q := s.filtered(ctx, tenantID, f)
-	switch query := strings.TrimSpace(f.Query); { // the counts above already hold these totals
-	case f.Health != "" && f.Page == 1:
-		out.Total = -1 // as a search: few clients, counted only if they fill a page
-	case f.Health != "":
-		if err := q.Count(&out.Total).Error; err != nil {
-			return out, wrap(err, "count filtered clients")
-		}
-	case query == "" && f.Stage == "" && !f.Attention:
+	counted := strings.TrimSpace(f.Query) == "" && f.Health == "" // the counts above hold these totals
+	switch {
+	case counted && f.Stage == "" && !f.Attention:
 		out.Total = out.All
-	case query == "" && !f.Attention:
+	case counted && !f.Attention:
 		out.Total = out.Counts[f.Stage]
-	case query == "" && f.Stage == "":
+	case counted && f.Stage == "":
 		out.Total = out.Attention
 	case f.Page == 1:
-		// A search's first page is read before its count: when it holds
-		// fewer clients than a page, they are all, and the search's index
-		// is not walked twice (a name search on PostgreSQL went from
-		// 4.4 ms to 2.3 ms).
+		// A search's (or health filter's) first page is read before its
+		// count: when it holds fewer clients than a page, they are all, and
+		// the index is not walked twice (a name search on PostgreSQL went
+		// from 4.4 ms to 2.3 ms).
 		out.Total = -1
 	default:
 		if err := q.Count(&out.Total).Error; err != nil {
