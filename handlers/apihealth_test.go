@@ -1,6 +1,7 @@
 package handlers_test
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -14,8 +15,8 @@ import (
 
 // Health reaches the reseller's systems: each signal Sinch reports sends
 // client.health_changed (with the health before and after, valid against
-// the OpenAPI document) once, and the API's client, sender and list show
-// and filter it as the client list does.
+// the OpenAPI document) once, and the API's client, sender and list, and
+// the list's CSV export, show and filter it as the client list does.
 func TestHealthReachesTheAPIAndWebhooks(t *testing.T) {
 	app := mustApp(t)
 	b, path, sid := activeClient(t, app)
@@ -128,6 +129,25 @@ func TestHealthReachesTheAPIAndWebhooks(t *testing.T) {
 			t.Errorf("?%s: %v, want %d starting with the unhealthy client", q, list.Data, want)
 		}
 	}
+	// So does the list's CSV export, with its filter.
+	res, err := b.client.Get(app.srv.URL + "/clients.csv?health=restricted")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(res.Body).ReadAll()
+	res.Body.Close()
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("csv: %d rows, %v", len(rows), err)
+	}
+	row := map[string]string{}
+	for i, col := range rows[0] {
+		row[col] = rows[1][i]
+	}
+	if row["health"] != "WABA disabled" || row["health_issues"] != "quality limited name restricted" ||
+		row["quality_rating"] != "RED" || row["messaging_limit"] != "TIER_250" || row["waba_ban_state"] != "DISABLE" {
+		t.Errorf("csv row %v", row)
+	}
+
 	r := api.do(http.MethodGet, "/clients?health=sick", nil)
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(r.problem(t)["health"], "quality, limited") {
 		t.Errorf("?health=sick: %d %s", r.status, r.body)

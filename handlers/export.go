@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -29,7 +30,8 @@ func (h *Handler) exportClients(c echo.Context) error {
 	res.WriteHeader(http.StatusOK)
 	w := csv.NewWriter(res)
 	_ = w.Write([]string{"id", "name", "business_manager_id", "waba_name", "stage", "waiting_on", "in_stage_since", "hours_in_stage",
-		"needs_attention", "account_stage", "sender_phone", "sender_stage", "active_links", "link_opens", "contact_email", "last_change", "url"})
+		"needs_attention", "account_stage", "sender_phone", "sender_stage", "active_links", "link_opens", "contact_email", "last_change", "url",
+		"health", "health_issues", "quality_rating", "messaging_limit", "waba_ban_state"})
 	now := h.store.Now()
 	var after *models.ClientCursor
 	for {
@@ -47,11 +49,12 @@ func (h *Handler) exportClients(c echo.Context) error {
 		}
 		for _, cl := range clients {
 			l := links[cl.ID]
+			health, _ := healthBadge(cl)
 			_ = w.Write([]string{itoa(cl.ID), csvSafe(cl.Name), csvSafe(cl.BusinessManagerID), csvSafe(cl.WabaName), cl.Stage.Label(),
 				cl.Stage.WaitingOn(), cl.StageSince.UTC().Format(time.RFC3339), strconv.FormatFloat(now.Sub(cl.StageSince).Hours(), 'f', 1, 64),
 				strconv.FormatBool(h.store.NeedsAttention(cl)), cl.AccountStage.Label(), csvSafe(cl.SenderPhone), cl.SenderStage.Label(),
 				strconv.Itoa(l.Active), strconv.FormatInt(l.Opens, 10), csvSafe(cl.ContactEmail), cl.LastChangeAt.UTC().Format(time.RFC3339),
-				h.link(clientURL(cl.ID))})
+				h.link(clientURL(cl.ID)), health, strings.Join(cl.Issues(), " "), cl.HealthQuality, cl.DailyLimit, cl.BanState})
 		}
 		if next == nil {
 			break
