@@ -170,7 +170,7 @@ func (h *Handler) apiListClients(c echo.Context) error {
 	if f.Stage != "" && !slices.Contains(models.Stages, f.Stage) {
 		v.Add("stage", "Use one of the stages the API reference lists, like meta_approval.")
 	}
-	if f.Health != "" && f.Health != models.HealthAny && !slices.Contains(models.HealthFilters, f.Health) {
+	if healthParam(f.Health) != f.Health { // the list page's check, strict here
 		v.Add("health", "Use quality, limited, name, restricted or any.")
 	}
 	if s := f.Sort; s != "" && s != "change" && s != "name" && s != "stage" && s != "waiting" && s != "health" {
